@@ -1,0 +1,156 @@
+/**
+ * Errors as values. Every boundary of the library (config, setTimesteps, step, addNoise, generator
+ * construction) returns `Either<SchedulerError, A>`; nothing there throws on bad input.
+ *
+ * A `SchedulerError` is a tagged union. Every member names the `parameter` it is about, the value it
+ * `received` and what is `allowed`, and carries a readable `message` built from those three.
+ *
+ * @module
+ */
+
+/**
+ * The tags of {@link SchedulerError}, one per kind of problem.
+ *
+ * - `InvalidOption`: a string option that is not one of the allowed values (schedule, spacing, types).
+ * - `InvalidNumber`: a numeric parameter out of its range, fractional where an integer is needed, or NaN.
+ * - `InvalidBetas`: betas (computed or trained) outside (0, 1], empty, or not finite.
+ * - `InvalidTimesteps`: a timestep list, count or offset that cannot be used with the schedule.
+ * - `InvalidTimestep`: a timestep handed to `step`, `addNoise` or `getVelocity` that is not usable.
+ * - `InvalidTensor`: a tensor of the wrong type, rank, shape or length.
+ * - `InvalidSeed`: a generator seed outside what `torch.manual_seed` accepts.
+ * - `InvalidGeneratorState`: generator state data that cannot be restored.
+ * - `ZeroTerminalSnr`: a prediction type that is undefined where alphasCumprod is 0.
+ * - `InvalidConfig`: a config or scheduler_config.json that is not of the right form.
+ * - `IoError`: a file that could not be read or written (Node entry point only).
+ */
+export type SchedulerErrorTag =
+  | 'InvalidOption'
+  | 'InvalidNumber'
+  | 'InvalidBetas'
+  | 'InvalidTimesteps'
+  | 'InvalidTimestep'
+  | 'InvalidTensor'
+  | 'InvalidSeed'
+  | 'InvalidGeneratorState'
+  | 'ZeroTerminalSnr'
+  | 'InvalidConfig'
+  | 'IoError';
+
+/** What every error says: which parameter, what was received, what is allowed. */
+export interface SchedulerErrorOf<Tag extends SchedulerErrorTag> {
+  readonly _tag: Tag;
+  /** The parameter's name as the caller wrote it (`betaEnd`, `timesteps[3]`, `modelOutput`). */
+  readonly parameter: string;
+  /** The offending value, or a short description of it for large inputs. */
+  readonly received: unknown;
+  /** What would have been accepted, in words. */
+  readonly allowed: string;
+  /** `"<parameter>: received <value>; allowed: <allowed>"`, plus `detail` when there is one. */
+  readonly message: string;
+}
+
+/**
+ * A problem found at a boundary of the library. Switch on `_tag`; show `message`.
+ *
+ * `InvalidConfig` may carry every problem found in one config in `errors` (config validation reports
+ * all problems at once rather than stopping at the first).
+ */
+export type SchedulerError =
+  | SchedulerErrorOf<Exclude<SchedulerErrorTag, 'InvalidConfig'>>
+  | (SchedulerErrorOf<'InvalidConfig'> & { readonly errors: ReadonlyArray<SchedulerError> });
+
+const MAX_SHOWN = 80;
+
+/**
+ * Formats a received value for a message: numbers keep `-0`, `NaN` and `Infinity` readable, bigints
+ * get their `n`, long arrays and strings are cut so that messages stay short.
+ */
+export const showValue = (value: unknown): string => {
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'string') {
+    const s = JSON.stringify(value);
+    return s.length > MAX_SHOWN ? `${s.slice(0, MAX_SHOWN)}…"` : s;
+  }
+  if (value === undefined) return 'undefined';
+  if (value === null) return 'null';
+  if (typeof value === 'function') return 'a function';
+  if (ArrayBuffer.isView(value)) {
+    const name = value.constructor.name;
+    const length = (value as unknown as { length?: number }).length;
+    return length === undefined ? name : `${name}(${length})`;
+  }
+  if (Array.isArray(value)) {
+    if (value.length > 8) return `an array of length ${value.length}`;
+    return `[${value.map(showValue).join(', ')}]`;
+  }
+  if (typeof value === 'object') {
+    try {
+      const s = JSON.stringify(value);
+      if (s !== undefined) return s.length > MAX_SHOWN ? `${s.slice(0, MAX_SHOWN)}…` : s;
+    } catch {
+      // cyclic or otherwise unserialisable: fall through to the generic description
+    }
+    return 'an object';
+  }
+  return String(value);
+};
+
+/**
+ * Builds a {@link SchedulerError}. `detail` is appended to the message when a reason helps more than
+ * the bare value does.
+ *
+ * @example
+ * ```ts
+ * schedulerError('InvalidNumber', 'stepsOffset', -1, 'an integer >= 0')
+ * // { _tag: 'InvalidNumber', message: 'stepsOffset: received -1; allowed: an integer >= 0', ... }
+ * ```
+ */
+export const schedulerError = <Tag extends Exclude<SchedulerErrorTag, 'InvalidConfig'>>(
+  tag: Tag,
+  parameter: string,
+  received: unknown,
+  allowed: string,
+  detail?: string,
+): SchedulerErrorOf<Tag> =>
+  Object.freeze({
+    _tag: tag,
+    parameter,
+    received,
+    allowed,
+    message: `${parameter}: received ${showValue(received)}; allowed: ${allowed}${detail === undefined ? '' : ` (${detail})`}`,
+  });
+
+/**
+ * Gathers several problems of one config into a single `InvalidConfig` error whose message lists them
+ * all, one per line.
+ */
+export const configErrors = (
+  parameter: string,
+  received: unknown,
+  errors: ReadonlyArray<SchedulerError>,
+): SchedulerError =>
+  Object.freeze({
+    _tag: 'InvalidConfig' as const,
+    parameter,
+    received,
+    allowed: 'a valid configuration',
+    errors: Object.freeze([...errors]),
+    message: `${parameter}: ${errors.length} problem${errors.length === 1 ? '' : 's'}\n${errors
+      .map((e) => `  - ${e.message}`)
+      .join('\n')}`,
+  });
+
+/**
+ * An `Error` that carries a {@link SchedulerError}. Only the convenience forms that are documented to
+ * throw (for example `torchGenerator(seed)` on an invalid seed) throw it; every boundary returns the
+ * plain error value in an `Either` instead.
+ */
+export class SchedulerException extends Error {
+  readonly error: SchedulerError;
+  constructor(error: SchedulerError) {
+    super(error.message);
+    this.name = 'SchedulerException';
+    this.error = error;
+  }
+}

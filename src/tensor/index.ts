@@ -1,0 +1,1 @@
+export type { Tensor } from './tensor.js';

@@ -1,0 +1,39 @@
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** Maps a float32 to an integer that is monotone in the float's value, so that ulp distances are differences. */
+const orderedBits = (x: number): number => {
+  f32[0] = x;
+  const bits = u32[0] as number;
+  return bits & 0x80000000 ? -(bits & 0x7fffffff) : bits;
+};
+
+/**
+ * The number of float32 values between `a` and `b` after rounding both to float32 (0 when equal,
+ * Infinity when either is NaN).
+ */
+export const ulpDistance32 = (a: number, b: number): number => {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Infinity;
+  return Math.abs(orderedBits(a) - orderedBits(b));
+};
+
+/** The largest float32 ulp distance between two equally long sequences. */
+export const maxUlpDistance32 = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+  if (a.length !== b.length) throw new Error(`length ${a.length} !== ${b.length}`);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, ulpDistance32(a[i] as number, b[i] as number));
+  return worst;
+};
+
+/** The largest relative error |a - b| / max(|b|, floor) between two equally long sequences. */
+export const maxRelativeError = (a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-30): number => {
+  if (a.length !== b.length) throw new Error(`length ${a.length} !== ${b.length}`);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as number;
+    const y = b[i] as number;
+    const e = x === y ? 0 : Math.abs(x - y) / Math.max(Math.abs(y), floor);
+    worst = Math.max(worst, Number.isNaN(e) ? Infinity : e);
+  }
+  return worst;
+};
