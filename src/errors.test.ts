@@ -68,3 +68,11 @@ describe('SchedulerException', () => {
     expect(x.message).toBe(e.message);
   });
 });
+
+describe('configErrors without a list', () => {
+  it('says the value as a whole is not of the allowed form', () => {
+    const e = configErrors('scheduler_config', 42, [], 'a JSON object');
+    expect(e.message).toBe('scheduler_config: received 42; allowed: a JSON object');
+    expect(e._tag === 'InvalidConfig' && e.errors).toEqual([]);
+  });
+});

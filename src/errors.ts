@@ -122,23 +122,33 @@ export const schedulerError = <Tag extends Exclude<SchedulerErrorTag, 'InvalidCo
   });
 
 /**
- * Gathers several problems of one config into a single `InvalidConfig` error whose message lists them
- * all, one per line.
+ * An `InvalidConfig` error. With `errors`, it gathers every problem found in one config and its message
+ * lists them, one per line; without, it says that the value as a whole is not of the allowed form.
+ *
+ * @example
+ * ```ts
+ * configErrors('scheduler_config', 42, [], 'a JSON object').message
+ * // 'scheduler_config: received 42; allowed: a JSON object'
+ * ```
  */
 export const configErrors = (
   parameter: string,
   received: unknown,
   errors: ReadonlyArray<SchedulerError>,
+  allowed = 'a valid configuration',
 ): SchedulerError =>
   Object.freeze({
     _tag: 'InvalidConfig' as const,
     parameter,
     received,
-    allowed: 'a valid configuration',
+    allowed,
     errors: Object.freeze([...errors]),
-    message: `${parameter}: ${errors.length} problem${errors.length === 1 ? '' : 's'}\n${errors
-      .map((e) => `  - ${e.message}`)
-      .join('\n')}`,
+    message:
+      errors.length === 0
+        ? `${parameter}: received ${showValue(received)}; allowed: ${allowed}`
+        : `${parameter}: ${errors.length} problem${errors.length === 1 ? '' : 's'}\n${errors
+            .map((e) => `  - ${e.message}`)
+            .join('\n')}`,
   });
 
 /**
