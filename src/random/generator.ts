@@ -1,0 +1,124 @@
+/**
+ * The PyTorch-compatible CPU generator as an immutable value, and its construction from a seed with
+ * `torch.manual_seed`'s semantics.
+ *
+ * @module
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { SchedulerException, schedulerError, type SchedulerError } from '../errors.js';
+import { MT_N, mt19937Seed } from './mt19937.js';
+
+/**
+ * A seeded random number generator that draws exactly what PyTorch's CPU generator draws after
+ * `torch.manual_seed(seed)`. It is a value: drawing returns the next generator and leaves this one
+ * unchanged, so drawing from it again gives the same numbers.
+ *
+ * @example
+ * ```ts
+ * const g = torchGenerator(42);
+ * g.seed // 42n
+ * ```
+ */
+export interface TorchGenerator {
+  /** The seed as `torch.initial_seed()` reports it: an unsigned 64-bit integer. */
+  readonly seed: bigint;
+}
+
+/**
+ * The concrete generator value. Internal: callers see {@link TorchGenerator}. `words` is never
+ * written after construction; `cachedNormal` is PyTorch's cached second Box-Muller value of the
+ * double-precision path (`null` when there is none).
+ *
+ * @example
+ * ```ts
+ * const g = torchGenerator(0) as GeneratorValue;
+ * g.index // 624: the words are regenerated before the first draw
+ * ```
+ */
+export class GeneratorValue implements TorchGenerator {
+  readonly seed: bigint;
+  readonly words: Uint32Array;
+  readonly index: number;
+  readonly cachedNormal: number | null;
+
+  constructor(seed: bigint, words: Uint32Array, index: number, cachedNormal: number | null) {
+    this.seed = seed;
+    this.words = words;
+    this.index = index;
+    this.cachedNormal = cachedNormal;
+    Object.freeze(this);
+  }
+}
+
+const TWO_POW_64 = 1n << 64n;
+const MIN_SEED = -(1n << 63n);
+const MAX_SEED = TWO_POW_64 - 1n;
+const ALLOWED_SEED =
+  'an integer in [-2^63, 2^64 - 1] (torch.manual_seed\'s range); a number must be a safe integer, larger seeds are bigints';
+
+/**
+ * Reads a seed as `torch.manual_seed` does: the range [-2^63, 2^64 - 1], negative seeds taken as
+ * their two's complement (so -1 is 2^64 - 1, the same generator PyTorch makes).
+ *
+ * @example
+ * ```ts
+ * tryTorchGenerator(-1) // right(a generator whose seed is 18446744073709551615n)
+ * tryTorchGenerator(0.5) // left({ _tag: 'InvalidSeed', ... })
+ * ```
+ */
+export const tryTorchGenerator = (seed: unknown): E.Either<SchedulerError, TorchGenerator> => {
+  let value: bigint;
+  if (typeof seed === 'bigint') {
+    value = seed;
+  } else if (typeof seed === 'number') {
+    if (!Number.isSafeInteger(seed)) {
+      const why = Number.isNaN(seed)
+        ? 'NaN is not a seed'
+        : !Number.isFinite(seed)
+          ? 'an infinite seed'
+          : !Number.isInteger(seed)
+            ? 'a fractional seed (torch.manual_seed would truncate it silently)'
+            : 'beyond 2^53 a number no longer holds every integer: pass a bigint';
+      return E.left(schedulerError('InvalidSeed', 'seed', seed, ALLOWED_SEED, why));
+    }
+    value = BigInt(seed);
+  } else {
+    return E.left(schedulerError('InvalidSeed', 'seed', seed, ALLOWED_SEED, `a ${typeof seed} is not a seed`));
+  }
+  if (value < MIN_SEED || value > MAX_SEED) {
+    return E.left(schedulerError('InvalidSeed', 'seed', seed, ALLOWED_SEED, 'out of range'));
+  }
+  // PyTorch reinterprets a negative int64 seed as uint64: two's complement.
+  const unsigned = value < 0n ? value + TWO_POW_64 : value;
+  // Only the low 32 bits seed the twister (init_genrand takes a uint32); the full seed is kept.
+  const words = mt19937Seed(Number(unsigned & 0xffffffffn));
+  return E.right(new GeneratorValue(unsigned, words, MT_N, null));
+};
+
+/**
+ * A generator seeded as by `torch.manual_seed(seed)`. The convenience form of
+ * {@link tryTorchGenerator}: it throws a `SchedulerException` carrying an `InvalidSeed` error when
+ * the seed is not an integer in [-2^63, 2^64 - 1] (numbers must be safe integers; use a bigint
+ * beyond 2^53).
+ *
+ * @example
+ * ```ts
+ * const [noise, next] = randn(torchGenerator(0), [2, 3]);
+ * // noise.data ≈ [1.5410, -0.2934, -2.1788, 0.5684, -1.0845, -1.3986], as torch.randn(2, 3)
+ * ```
+ */
+export const torchGenerator = (seed: number | bigint): TorchGenerator => {
+  const result = tryTorchGenerator(seed);
+  if (E.isLeft(result)) throw new SchedulerException(result.left);
+  return result.right;
+};
+
+/**
+ * Whether a value is a generator made by this library (and not, say, a look-alike `{ seed: 0n }`).
+ *
+ * @example
+ * ```ts
+ * isGeneratorValue(torchGenerator(0)) // true
+ * ```
+ */
+export const isGeneratorValue = (value: unknown): value is GeneratorValue => value instanceof GeneratorValue;
