@@ -1,1 +1,6 @@
 export type { Tensor } from './tensor.js';
+export { checkTensor, checkShape } from './checkTensor.js';
+export { isContiguous } from './isContiguous.js';
+export { allocate } from './allocate.js';
+export { splitChannels } from './splitChannels.js';
+export { copyStrided, contiguousCopy } from './copyStrided.js';

@@ -1,0 +1,172 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { schedulerError, type SchedulerError } from '../errors.js';
+import {
+  allocate,
+  checkShape,
+  checkTensor,
+  contiguousCopy,
+  copyStrided,
+  isContiguous,
+  splitChannels,
+  type Tensor,
+} from '../tensor/index.js';
+import { isCoefficientList, runPosterior } from './posteriorKernel.js';
+import type { PosteriorCoefficients, PosteriorInputs, PosteriorOutput, StepOptions } from './types.js';
+
+/** Validated inputs of a posterior step, with the model output split for the learned types. @internal */
+export interface CheckedPosterior {
+  readonly prediction: Tensor;
+  readonly variance: Tensor | null;
+  readonly sample: Tensor;
+  readonly noise: Tensor | null;
+}
+
+const isLearned = (options: StepOptions): boolean =>
+  options.varianceType === 'learned' || options.varianceType === 'learned_range';
+
+/**
+ * Checks the tensors and coefficients of a posterior step: Float32Array ndarrays of rank >= 2, the
+ * model output of the sample's shape (twice its channels for the learned variance types), one set of
+ * coefficients or one per batch item, no epsilon prediction where alphaBar_t is 0, and noise of the
+ * sample's shape whenever an item adds noise.
+ *
+ * @internal
+ */
+export const checkPosterior = (
+  inputs: PosteriorInputs,
+  coefficients: PosteriorCoefficients | ReadonlyArray<PosteriorCoefficients>,
+  options: StepOptions,
+): E.Either<SchedulerError, CheckedPosterior> => {
+  const sampleE = checkTensor(inputs.sample, 'sample');
+  if (E.isLeft(sampleE)) return sampleE;
+  const sample = sampleE.right;
+  const modelE = checkTensor(inputs.modelOutput, 'modelOutput');
+  if (E.isLeft(modelE)) return modelE;
+  const model = modelE.right;
+  const shape = sample.shape;
+  const batch = shape[0] as number;
+  let prediction = model;
+  let variance: Tensor | null = null;
+  if (isLearned(options)) {
+    const doubled = [batch, 2 * (shape[1] as number), ...shape.slice(2)];
+    const shapeE = checkShape(
+      model,
+      doubled,
+      'modelOutput',
+      `varianceType '${options.varianceType}' needs the prediction and the variance: twice the sample's channels`,
+    );
+    if (E.isLeft(shapeE)) return shapeE;
+    [prediction, variance] = splitChannels(model, shape[1] as number);
+  } else {
+    const shapeE = checkShape(model, shape, 'modelOutput');
+    if (E.isLeft(shapeE)) return shapeE;
+  }
+  const list = isCoefficientList(coefficients);
+  if (list && coefficients.length !== batch) {
+    return E.left(
+      schedulerError(
+        'InvalidTimestep',
+        'coefficients',
+        `${coefficients.length} sets`,
+        `one set, or one per batch item (${batch})`,
+      ),
+    );
+  }
+  const items: ReadonlyArray<PosteriorCoefficients> = list ? coefficients : [coefficients];
+  let addsNoise = false;
+  for (const k of items) {
+    if (options.predictionType === 'epsilon' && k.alphaProdT === 0) {
+      return E.left(
+        schedulerError(
+          'ZeroTerminalSnr',
+          'timestep',
+          k.timestep,
+          "a timestep with alphasCumprod > 0 for predictionType 'epsilon'",
+          "alphasCumprod is 0 there (zero terminal SNR), so x0 cannot be recovered from the noise; use predictionType 'v_prediction'",
+        ),
+      );
+    }
+    addsNoise = addsNoise || k.addsNoise;
+  }
+  let noise: Tensor | null = null;
+  if (addsNoise) {
+    if (inputs.noise === undefined) {
+      return E.left(
+        schedulerError('InvalidTensor', 'noise', undefined, 'a noise tensor of the sample\'s shape when a timestep is > 0'),
+      );
+    }
+    const noiseE = E.flatMap((t: Tensor) => checkShape(t, shape, 'noise'))(checkTensor(inputs.noise, 'noise'));
+    if (E.isLeft(noiseE)) return noiseE;
+    noise = noiseE.right;
+  }
+  return E.right({ prediction, variance, sample, noise });
+};
+
+const contiguousItems = (t: Tensor): Tensor => (isContiguous(t, 1) ? t : contiguousCopy(t));
+
+/**
+ * Runs the kernel on checked inputs into `out`. Inputs whose batch items are not contiguous are copied
+ * first; an output that is not item-contiguous is computed into a temporary and copied in.
+ *
+ * @internal
+ */
+export const runChecked = (
+  out: PosteriorOutput,
+  checked: CheckedPosterior,
+  coefficients: PosteriorCoefficients | ReadonlyArray<PosteriorCoefficients>,
+  options: StepOptions,
+): PosteriorOutput => {
+  const prediction = contiguousItems(checked.prediction);
+  const variance = checked.variance === null ? null : contiguousItems(checked.variance);
+  const sample = contiguousItems(checked.sample);
+  const noise = checked.noise === null ? null : contiguousItems(checked.noise);
+  const prevDirect = isContiguous(out.prevSample, 1);
+  const x0Direct = isContiguous(out.predOriginalSample, 1);
+  const prev = prevDirect ? out.prevSample : allocate(sample.shape);
+  const x0 = x0Direct ? out.predOriginalSample : allocate(sample.shape);
+  runPosterior(prev, x0, prediction, variance, sample, noise, coefficients, options);
+  if (!prevDirect) copyStrided(out.prevSample, prev);
+  if (!x0Direct) copyStrided(out.predOriginalSample, x0);
+  return out;
+};
+
+/**
+ * One DDPM posterior step written into `out`: the predicted original sample x0 (eq. 15 or its
+ * sample / v-prediction forms, then clipped or dynamically thresholded) and x_prev, the posterior
+ * mean of eq. 7 plus the noise term, in one fused pass over the data.
+ *
+ * `coefficients` is one set for every batch item or one set per item (see `posteriorCoefficients`);
+ * an item whose `addsNoise` is false (timestep 0) gets no noise term, and `inputs.noise` is only read
+ * for items that add noise. For `learned` / `learned_range` the model output has twice the sample's
+ * channels, the second half being the variance (read through a view, never copied).
+ *
+ * Aliasing: `out.prevSample` and `out.predOriginalSample` may be the very same views as any of the
+ * inputs (each element is read before the same index is written), but must not partly overlap an
+ * input or each other. Writes only into `out`; allocates nothing for contiguous tensors, beyond one
+ * internal scratch row that thresholding reuses from call to call.
+ *
+ * @example
+ * ```ts
+ * const k = E.getOrElseW(() => { throw 0; })(posteriorCoefficients(alphasCumprod, 500, 499));
+ * const out = { prevSample: allocate(sample.shape), predOriginalSample: allocate(sample.shape) };
+ * posteriorStepInto(out, { modelOutput, sample, noise }, k, defaultStepOptions);  // right(out)
+ * ```
+ */
+export const posteriorStepInto = (
+  out: PosteriorOutput,
+  inputs: PosteriorInputs,
+  coefficients: PosteriorCoefficients | ReadonlyArray<PosteriorCoefficients>,
+  options: StepOptions,
+): E.Either<SchedulerError, PosteriorOutput> => {
+  const checked = checkPosterior(inputs, coefficients, options);
+  if (E.isLeft(checked)) return checked;
+  const shape = checked.right.sample.shape;
+  for (const [name, t] of [
+    ['out.prevSample', out.prevSample],
+    ['out.predOriginalSample', out.predOriginalSample],
+  ] as const) {
+    const e = E.flatMap((v: Tensor) => checkShape(v, shape, name))(checkTensor(t, name));
+    if (E.isLeft(e)) return e;
+  }
+  return E.right(runChecked(out, checked.right, coefficients, options));
+};
