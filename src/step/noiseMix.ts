@@ -48,7 +48,12 @@ export const mixByTimestep = (
     const xo = x.offset + item * (x.stride[0] as number);
     const yo = y.offset + item * (y.stride[0] as number);
     const oo = item * len;
-    for (let i = 0; i < len; i++) od[oo + i] = ca * (xd[xo + i] as number) + cb * (yd[yo + i] as number);
+    if (r === identity) {
+      for (let i = 0; i < len; i++) od[oo + i] = ca * (xd[xo + i] as number) + cb * (yd[yo + i] as number);
+    } else {
+      // each product rounded to float32 as torch's two multiplications are; the store rounds the sum
+      for (let i = 0; i < len; i++) od[oo + i] = r(ca * (xd[xo + i] as number)) + r(cb * (yd[yo + i] as number));
+    }
   }
   return E.right(out);
 };

@@ -43,8 +43,8 @@ export const copyStrided = (dst: Tensor, src: Tensor): Tensor => {
 };
 
 /**
- * `t` itself when its blocks from dimension `fromDim` on are contiguous (see `isContiguous`),
- * otherwise a new contiguous copy with the same values.
+ * A new contiguous (C order, offset 0) copy of `t`, whatever its strides: the fallback for views the
+ * flat kernels cannot walk.
  *
  * @example
  * ```ts

@@ -1,0 +1,24 @@
+import ndarray from 'ndarray';
+import { splitChannels } from './splitChannels.js';
+
+describe('splitChannels', () => {
+  const data = Float32Array.from({ length: 2 * 4 * 3 }, (_, i) => i);
+  const t = ndarray(data, [2, 4, 3]);
+  it('returns the first channels and the rest as views on the same data', () => {
+    const [a, b] = splitChannels(t, 2);
+    expect(a.shape).toEqual([2, 2, 3]);
+    expect(b.shape).toEqual([2, 2, 3]);
+    expect(a.data).toBe(data);
+    expect(b.data).toBe(data);
+  });
+  it('maps each index to the right element', () => {
+    const [a, b] = splitChannels(t, 2);
+    expect(a.get(1, 1, 2)).toBe(t.get(1, 1, 2));
+    expect(b.get(0, 0, 0)).toBe(t.get(0, 2, 0));
+    expect(b.get(1, 1, 2)).toBe(t.get(1, 3, 2));
+  });
+  it('works for rank-2 [batch, features] tensors', () => {
+    const [a, b] = splitChannels(ndarray(Float32Array.from([1, 2, 3, 4]), [2, 2]), 1);
+    expect([a.get(0, 0), a.get(1, 0), b.get(0, 0), b.get(1, 0)]).toEqual([1, 3, 2, 4]);
+  });
+});
