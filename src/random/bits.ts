@@ -18,7 +18,7 @@ import { GeneratorValue, type TorchGenerator } from './generator.js';
  */
 export const nextUint32 = (g: TorchGenerator): readonly [number, TorchGenerator] => {
   const source = g as GeneratorValue;
-  const cursor = new MtCursor(source.words.slice(), source.index);
+  const cursor = new MtCursor(source.words, source.index);
   const value = cursor.next32();
   return Object.freeze([value, new GeneratorValue(source.seed, cursor.words, cursor.index, source.cachedNormal)] as const);
 };
@@ -35,7 +35,7 @@ export const nextUint32 = (g: TorchGenerator): readonly [number, TorchGenerator]
  */
 export const nextUint64 = (g: TorchGenerator): readonly [bigint, TorchGenerator] => {
   const source = g as GeneratorValue;
-  const cursor = new MtCursor(source.words.slice(), source.index);
+  const cursor = new MtCursor(source.words, source.index);
   const high = cursor.next32();
   const low = cursor.next32();
   const value = (BigInt(high) << 32n) | BigInt(low);

@@ -1,4 +1,4 @@
-import { MT_N, mt19937Seed, mt19937Temper, mt19937Twist } from './mt19937.js';
+import { MT_N, mt19937Seed, mt19937Temper, mt19937Regenerate } from './mt19937.js';
 
 const outputs = (seed: number, count: number): number[] => {
   const words = mt19937Seed(seed);
@@ -6,7 +6,7 @@ const outputs = (seed: number, count: number): number[] => {
   let index = MT_N;
   while (result.length < count) {
     if (index === MT_N) {
-      mt19937Twist(words);
+      mt19937Regenerate(words, words);
       index = 0;
     }
     result.push(mt19937Temper(words[index++] as number));
@@ -27,12 +27,22 @@ describe('mt19937Seed', () => {
   });
 });
 
-describe('mt19937Twist and mt19937Temper', () => {
+describe('mt19937Regenerate and mt19937Temper', () => {
   it('give the reference outputs of MT19937 seeded with 5489 (C++ std::mt19937)', () => {
     const xs = outputs(5489, 10000);
     expect(xs.slice(0, 3)).toEqual([3499211612, 581869302, 3890346734]);
     // The C++ standard requires the 10000th output of a default-constructed std::mt19937 to be this.
     expect(xs[9999]).toBe(4123659995);
+  });
+
+  it('regenerate into a separate buffer gives what regenerating in place gives, leaving the source alone', () => {
+    const source = mt19937Seed(42);
+    const copy = source.slice();
+    const target = new Uint32Array(MT_N);
+    mt19937Regenerate(source, target);
+    expect(Array.from(source)).toEqual(Array.from(copy));
+    mt19937Regenerate(copy, copy);
+    expect(Array.from(target)).toEqual(Array.from(copy));
   });
 
   it('give the first outputs of MT19937 seeded with 0', () => {

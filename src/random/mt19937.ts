@@ -38,29 +38,33 @@ export const mt19937Seed = (seed32: number): Uint32Array => {
 };
 
 /**
- * Regenerates all 624 words in place (the "twist"). Only ever called on a buffer its caller owns,
- * never on the words of a generator value.
+ * Regenerates the 624 words (the "twist") from `source` into `target`, which may be `source` itself.
+ * Reading from one buffer and writing another lets a generator value keep its words untouched while
+ * the next value gets fresh ones; a call that owns its buffer regenerates in place.
  *
  * @example
  * ```ts
  * const words = mt19937Seed(5489);
- * mt19937Twist(words);
- * mt19937Temper(words[0]) // 3499211612, the first output of the reference implementation
+ * const next = new Uint32Array(MT_N);
+ * mt19937Regenerate(words, next);
+ * mt19937Temper(next[0]) // 3499211612, the first output of the reference implementation
  * ```
  */
-export const mt19937Twist = (words: Uint32Array): void => {
+export const mt19937Regenerate = (source: Uint32Array, target: Uint32Array): void => {
   let i = 0;
+  // Words i + 397 of the old state are still old for i < 227.
   for (; i < MT_N - MT_M; i++) {
-    const y = ((words[i] as number) & UPPER_MASK) | ((words[i + 1] as number) & LOWER_MASK);
-    words[i] = (words[i + MT_M] as number) ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
+    const y = ((source[i] as number) & UPPER_MASK) | ((source[i + 1] as number) & LOWER_MASK);
+    target[i] = (source[i + MT_M] as number) ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
   }
+  // From i = 227 on, word i + 397 - 624 is already a new word.
   for (; i < MT_N - 1; i++) {
-    const y = ((words[i] as number) & UPPER_MASK) | ((words[i + 1] as number) & LOWER_MASK);
-    words[i] = (words[i + MT_M - MT_N] as number) ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
+    const y = ((source[i] as number) & UPPER_MASK) | ((source[i + 1] as number) & LOWER_MASK);
+    target[i] = (target[i + MT_M - MT_N] as number) ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
   }
-  // The last word wraps around to the already regenerated word 0.
-  const y = ((words[MT_N - 1] as number) & UPPER_MASK) | ((words[0] as number) & LOWER_MASK);
-  words[MT_N - 1] = (words[MT_M - 1] as number) ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
+  // The last word wraps around to the new word 0.
+  const y = ((source[MT_N - 1] as number) & UPPER_MASK) | ((target[0] as number) & LOWER_MASK);
+  target[MT_N - 1] = (target[MT_M - 1] as number) ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
 };
 
 /**

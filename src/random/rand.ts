@@ -7,9 +7,9 @@ import * as E from 'fp-ts/lib/Either.js';
 import ndarray from 'ndarray';
 import { SchedulerException, schedulerError, type SchedulerError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { TWO_POW_MINUS_24 } from './cursor.js';
+import { MtCursor, TWO_POW_MINUS_24 } from './cursor.js';
 import { GeneratorValue, isGeneratorValue, type TorchGenerator } from './generator.js';
-import { MT_N, mt19937Twist } from './mt19937.js';
+import { MT_N } from './mt19937.js';
 import { checkShape } from './shape.js';
 
 /**
@@ -17,8 +17,9 @@ import { checkShape } from './shape.js';
  * draws, and returns the next generator; `g` is unchanged. Each value is the low 24 bits of one
  * 32-bit MT19937 output times 2^-24, exact in float32.
  *
- * Validated inputs only: it never throws and allocates no tensor. It copies the generator's 624-word
- * state once per call (about 2.5 kB), the price of generators being immutable values.
+ * Validated inputs only: it never throws and allocates no tensor. The next generator shares `g`'s
+ * 624 state words unless the draw crosses a regeneration of them (every 624 values); then it gets a
+ * fresh 2.5 kB buffer, allocated once per call: the price of generators being immutable values.
  *
  * @example
  * ```ts
@@ -31,18 +32,20 @@ export const randInto = (out: Float32Array, g: TorchGenerator): TorchGenerator =
   const source = g as GeneratorValue;
   const n = out.length;
   if (n === 0) return g;
-  const words = source.words.slice();
-  let index = source.index;
+  const cursor = new MtCursor(source.words, source.index);
+  let words = cursor.words;
+  let index = cursor.index;
   let i = 0;
   while (i < n) {
     if (index >= MT_N) {
-      mt19937Twist(words);
+      cursor.regenerate();
+      words = cursor.words;
       index = 0;
     }
     // Draw as many as are left in the current words without checking the index per element.
     const stop = Math.min(n, i + (MT_N - index));
     for (; i < stop; i++) {
-      // Tempering, inlined; only the low 24 bits survive, so the last shift (y >>> 18) touches
+      // Tempering, inlined; only the low 24 bits survive, but the last shift (y >>> 18) reaches
       // bits 0..13 and is still needed.
       let y = words[index++] as number;
       y ^= y >>> 11;

@@ -18,8 +18,9 @@ import { SchedulerException, schedulerError, type SchedulerError } from '../erro
 import type { Tensor } from '../tensor/tensor.js';
 import { MtCursor, TWO_POW_MINUS_24 } from './cursor.js';
 import { GeneratorValue, isGeneratorValue, type TorchGenerator } from './generator.js';
-import { MT_N, mt19937Twist } from './mt19937.js';
+import { MT_N } from './mt19937.js';
 import { checkShape } from './shape.js';
+import { sinCos } from './sincos.js';
 
 // 2.0f * c10::pi<double> is evaluated in double, so theta is rounded to float32 only once.
 const TWO_PI = 2 * Math.PI;
@@ -37,8 +38,7 @@ const fillSmall = (out: Float32Array, source: GeneratorValue): GeneratorValue =>
       cached = null;
       continue;
     }
-    // Copy the words only when a draw is needed: a value served from the cache shares them.
-    if (cursor === null) cursor = new MtCursor(source.words.slice(), source.index);
+    if (cursor === null) cursor = new MtCursor(source.words, source.index);
     const u1 = cursor.nextDouble53();
     const u2 = cursor.nextDouble53();
     const radius = Math.sqrt(-2 * Math.log1p(-u2));
@@ -52,31 +52,37 @@ const fillSmall = (out: Float32Array, source: GeneratorValue): GeneratorValue =>
     : new GeneratorValue(source.seed, cursor.words, cursor.index, cached);
 };
 
+// Scratch for sinCos's two results; the kernel is synchronous, so one module-level buffer is safe.
+const SIN_COS = new Float64Array(2);
+
 /**
  * Box-Muller over one block of 16 float32 uniforms in `out[base .. base + 16)`, in place, with
  * PyTorch's float32 operations: each float op is done in double and rounded to float32 (Math.fround),
  * which is what a correctly rounded float libm returns, and within 1 ulp of glibc's logf/sinf/cosf.
  */
 const boxMullerBlock = (out: Float32Array, base: number): void => {
-  for (let j = base; j < base + HALF; j++) {
+  const end = base + HALF;
+  for (let j = base; j < end; j++) {
     const u1 = 1 - (out[j] as number); // (0, 1] for the log; exact in float32
-    const u2 = out[j + HALF] as number;
+    // -2 * logf(u1) is exact; sqrt of a float32 in double, rounded once, is the float32 sqrt.
     const radius = Math.fround(Math.sqrt(-2 * Math.fround(Math.log(u1))));
-    const theta = Math.fround(TWO_PI * u2);
+    sinCos(Math.fround(TWO_PI * (out[j + HALF] as number)), SIN_COS);
     // radius * cos is a product of two float32 values: exact in double, rounded once on store.
-    out[j] = radius * Math.fround(Math.cos(theta)) + 0;
-    out[j + HALF] = radius * Math.fround(Math.sin(theta)) + 0;
+    out[j] = radius * Math.fround(SIN_COS[1] as number) + 0;
+    out[j + HALF] = radius * Math.fround(SIN_COS[0] as number) + 0;
   }
 };
 
-/** Draws 16 float32 uniforms into `out[base .. base + 16)`; returns the new index into `words`. */
-const drawBlock = (out: Float32Array, base: number, words: Uint32Array, start: number): number => {
-  let index = start;
+/** Draws 16 float32 uniforms into `out[base .. base + 16)` from the cursor. */
+const drawBlock = (out: Float32Array, base: number, cursor: MtCursor): void => {
+  if (cursor.index > MT_N - BLOCK) {
+    // Rare (once per 39 blocks): the block straddles a regeneration; take the checked path.
+    for (let k = base; k < base + BLOCK; k++) out[k] = (cursor.next32() & 0xffffff) * TWO_POW_MINUS_24;
+    return;
+  }
+  const words = cursor.words;
+  let index = cursor.index;
   for (let k = base; k < base + BLOCK; k++) {
-    if (index >= MT_N) {
-      mt19937Twist(words);
-      index = 0;
-    }
     let y = words[index++] as number;
     y ^= y >>> 11;
     y ^= (y << 7) & 0x9d2c5680;
@@ -84,36 +90,35 @@ const drawBlock = (out: Float32Array, base: number, words: Uint32Array, start: n
     y ^= y >>> 18;
     out[k] = (y & 0xffffff) * TWO_POW_MINUS_24;
   }
-  return index;
+  cursor.index = index;
 };
 
 /** The n >= 16 path: float32 uniforms and 16-wide Box-Muller blocks, the ragged tail recomputed. */
 const fillBlocks = (out: Float32Array, source: GeneratorValue): GeneratorValue => {
   const n = out.length;
-  const words = source.words.slice();
-  let index = source.index;
+  const cursor = new MtCursor(source.words, source.index);
   const fullBlocks = n - (n % BLOCK);
   // One pass: each block's uniforms are drawn and transformed while they are in cache.
   for (let base = 0; base < fullBlocks; base += BLOCK) {
-    index = drawBlock(out, base, words, index);
+    drawBlock(out, base, cursor);
     boxMullerBlock(out, base);
   }
   if (fullBlocks !== n) {
     // PyTorch drew uniforms for the ragged tail too, then overwrote them: skip those draws.
-    const cursor = new MtCursor(words, index);
     cursor.skip(n - fullBlocks);
-    index = drawBlock(out, n - BLOCK, words, cursor.index);
+    drawBlock(out, n - BLOCK, cursor);
     boxMullerBlock(out, n - BLOCK);
   }
-  return new GeneratorValue(source.seed, words, index, source.cachedNormal);
+  return new GeneratorValue(source.seed, cursor.words, cursor.index, source.cachedNormal);
 };
 
 /**
  * The kernel form of {@link randn}: fills `out` with exactly what `torch.randn(n)` (n = `out.length`)
  * draws on the CPU, and returns the next generator; `g` is unchanged.
  *
- * Validated inputs only: it never throws and allocates no tensor. It copies the generator's 624-word
- * state once per call (about 2.5 kB), the price of generators being immutable values.
+ * Validated inputs only: it never throws and allocates no tensor. The next generator shares `g`'s
+ * 624 state words unless the draw crosses a regeneration of them (every 624 uniforms); then it gets
+ * a fresh 2.5 kB buffer, allocated once per call: the price of generators being immutable values.
  *
  * Accuracy against PyTorch: for n < 16 the double-precision path uses the same formulas, rounded to
  * float32 once, so values agree to within 1 float32 ulp (exactly, unless V8's and the C library's
