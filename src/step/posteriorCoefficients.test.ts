@@ -15,7 +15,7 @@ describe('posteriorCoefficients', () => {
   it.each(fx.coefficients.map((c) => [c.timestep, c] as const))(
     'at t = %p equals the float32 transcription of diffusers bit for bit',
     (t, c) => {
-      const k = get(t);
+      const k = get(t as number);
       expect(k.alphaProdT).toBe(Math.fround(c.a as number));
       expect(k.alphaProdTPrev).toBe(Math.fround(c.ap as number));
       expect(k.betaProdT).toBe(Math.fround(c.b as number));
