@@ -2,11 +2,26 @@
 // (a wrong fp-ts or ndarray import form fails here, where jest would hide it).
 const assert = require('node:assert/strict');
 
-const expectedExports = ['schedulerError', 'SchedulerException'];
+const expectedExports = ['schedulerError', 'SchedulerException',
+  // random
+  'torchGenerator', 'tryTorchGenerator', 'rand', 'randn', 'tryRand', 'tryRandn', 'randInto', 'randnInto',
+  'nextUint32', 'nextUint64', 'generatorState', 'fromGeneratorState', 'TORCH_GENERATOR_STATE_KIND'];
 
 const exercise = (lib) => {
   const e = lib.schedulerError('InvalidNumber', 'n', -1, 'an integer >= 1');
   assert.equal(e._tag, 'InvalidNumber');
+
+  // random: the public values of torch.rand(3) and torch.randn(2, 3) after torch.manual_seed(0)
+  const g = lib.torchGenerator(0);
+  const [u] = lib.rand(g, [3]);
+  [0.4963, 0.7682, 0.0885].forEach((x, i) => assert.ok(Math.abs(u.data[i] - x) < 1e-4, `rand(3)[${i}]`));
+  const [noise, next] = lib.randn(g, [2, 3]);
+  assert.deepEqual(noise.shape, [2, 3]);
+  [1.541, -0.2934, -2.1788, 0.5684, -1.0845, -1.3986].forEach((x, i) =>
+    assert.ok(Math.abs(noise.data[i] - x) < 1e-4, `randn(2, 3)[${i}]`));
+  const restored = lib.fromGeneratorState(JSON.parse(JSON.stringify(lib.generatorState(next))));
+  assert.equal(restored._tag, 'Right');
+  assert.equal(lib.tryTorchGenerator(0.5)._tag, 'Left');
 };
 
 module.exports = { expectedExports, exercise };
