@@ -1,0 +1,100 @@
+/**
+ * Float32 arithmetic as torch's CPU kernels do it. Private to the schedule layer (not re-exported).
+ *
+ * JavaScript computes in double; `Math.fround` after each +, -, *, / or sqrt of float32 operands gives
+ * the correctly rounded float32 result (double has more than 2 * 24 + 2 bits), so float32 op sequences
+ * are reproduced exactly by rounding after every operation.
+ *
+ * @module
+ * @internal
+ */
+import type { Table } from './types.js';
+
+const scratch32 = new Float32Array(1);
+const scratchBits = new Int32Array(scratch32.buffer);
+
+/** The float32 next to `x` (a float32) in the direction of `towards`. */
+const nextFloat32 = (x: number, towards: number): number => {
+  if (x === towards) return x;
+  if (x === 0) return towards > 0 ? 2 ** -149 : -(2 ** -149);
+  scratch32[0] = x;
+  scratchBits[0] = (scratchBits[0] as number) + ((x < towards) === (x > 0) ? 1 : -1);
+  return scratch32[0] as number;
+};
+
+/**
+ * `a + p` rounded once to float32, where `a` is a float32 and `p` a double (an exact product of two
+ * float32s). Rounding the double sum to float32 could round twice; the exact error term decides the
+ * one case where that matters (a double sum that lies exactly halfway between two float32s).
+ */
+export const roundSumToFloat32 = (a: number, p: number): number => {
+  const d = a + p;
+  const r = Math.fround(d);
+  if (r === d) return r;
+  const bb = d - a;
+  const err = a - (d - bb) + (p - bb);
+  if (err === 0) return r;
+  const q = nextFloat32(r, d);
+  if (Math.abs(d - r) !== Math.abs(q - d)) return r;
+  return err > 0 ? Math.max(r, q) : Math.min(r, q);
+};
+
+/**
+ * torch.linspace(start, end, n, dtype=float32) on the CPU: filled from both ends, with a step rounded to
+ * float32. Each value is one fused multiply-add rounded once (the AVX2/AVX512 builds of the kernel, which
+ * every current x86-64 CPU runs, fuse it; so does ARM64).
+ */
+export const linspaceFloat32 = (start: number, end: number, n: number): Float32Array => {
+  const out = new Float32Array(n);
+  const s = Math.fround(start);
+  const e = Math.fround(end);
+  if (n === 1) {
+    out[0] = s;
+    return out;
+  }
+  const step = Math.fround(Math.fround(e - s) / Math.fround(n - 1));
+  const half = Math.floor(n / 2);
+  // the index is converted to float32 by the kernel before the multiply; the product of two float32s is exact in double
+  for (let i = 0; i < half; i++) out[i] = roundSumToFloat32(s, step * Math.fround(i));
+  for (let i = half; i < n; i++) out[i] = roundSumToFloat32(e, -(step * Math.fround(n - 1 - i)));
+  return out;
+};
+
+/** The same two-ended linspace in double (our float64 precision). */
+export const linspaceFloat64 = (start: number, end: number, n: number): Float64Array => {
+  const out = new Float64Array(n);
+  if (n === 1) {
+    out[0] = start;
+    return out;
+  }
+  const step = (end - start) / (n - 1);
+  const half = Math.floor(n / 2);
+  for (let i = 0; i < half; i++) out[i] = start + step * i;
+  for (let i = half; i < n; i++) out[i] = end - step * (n - 1 - i);
+  return out;
+};
+
+/** An empty table of the same type and length as `like`. */
+export const emptyLike = (like: Table, length = like.length): Table =>
+  like instanceof Float32Array ? new Float32Array(length) : new Float64Array(length);
+
+/**
+ * The running product of `alphas`. The accumulator is a double for both table types, as torch's CPU
+ * cumprod accumulates float32 in double; each partial product is stored in the table's own type.
+ */
+export const cumulativeProduct = (alphas: Table): Table => {
+  const out = emptyLike(alphas);
+  let acc = 1;
+  for (let i = 0; i < alphas.length; i++) {
+    acc *= alphas[i] as number;
+    out[i] = acc;
+  }
+  return out;
+};
+
+/** `1 - x` for every entry, in the table's own precision (the Float32Array store rounds it). */
+export const oneMinus = (values: Table): Table => {
+  const out = emptyLike(values);
+  for (let i = 0; i < values.length; i++) out[i] = 1 - (values[i] as number);
+  return out;
+};

@@ -1,0 +1,136 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { configErrors, schedulerError, type SchedulerError } from '../errors.js';
+import { linspaceFloat32, linspaceFloat64 } from './internal.js';
+import type { BetaSchedule, BetaScheduleSpec, Precision, Table } from './types.js';
+import {
+  validateBetaBound,
+  validateBetaSchedule,
+  validateNumTrainTimesteps,
+  validatePrecision,
+  validateTrainedBetas,
+} from './validate.js';
+
+/** diffusers caps the alpha-bar schedules' betas below 1 (GLIDE's choice), to keep 1 - beta away from 0. */
+const MAX_BETA = 0.999;
+
+const alphaBarCosine = (t: number): number => {
+  const c = Math.cos((((t + 0.008) / 1.008) * Math.PI) / 2);
+  return c * c;
+};
+
+const alphaBarLaplace = (t: number): number => {
+  const sign = 0.5 - t >= 0 ? 1 : -1;
+  const lambda = -0.5 * sign * Math.log(1 - 2 * Math.abs(0.5 - t) + 1e-6);
+  const snr = Math.exp(lambda);
+  return Math.sqrt(snr / (1 + snr));
+};
+
+/** The alpha-bar discretisation, in double as diffusers does it in Python floats; a Float32Array store rounds once. */
+const alphaBarBetas = (alphaBar: (t: number) => number, n: number, out: Table): Table => {
+  for (let i = 0; i < n; i++) out[i] = Math.min(1 - alphaBar((i + 1) / n) / alphaBar(i / n), MAX_BETA);
+  return out;
+};
+
+const scheduleFloat32 = (schedule: BetaSchedule, n: number, start: number, end: number): Float32Array => {
+  switch (schedule) {
+    case 'linear':
+      return linspaceFloat32(start, end, n);
+    case 'scaled_linear': {
+      // the square roots are taken in double (Python), the linspace and the square in float32 (torch)
+      const roots = linspaceFloat32(Math.sqrt(start), Math.sqrt(end), n);
+      return roots.map((r) => r * r);
+    }
+    case 'squaredcos_cap_v2':
+      return alphaBarBetas(alphaBarCosine, n, new Float32Array(n)) as Float32Array;
+    case 'laplace':
+      return alphaBarBetas(alphaBarLaplace, n, new Float32Array(n)) as Float32Array;
+    case 'sigmoid': {
+      // torch: sigmoid(linspace(-6, 6)) * (end - start) + start, every op in float32 (end - start in double first)
+      const range = Math.fround(end - start);
+      const offset = Math.fround(start);
+      return linspaceFloat32(-6, 6, n).map((x) => {
+        const sigmoid = Math.fround(1 / Math.fround(1 + Math.fround(Math.exp(-x))));
+        return Math.fround(sigmoid * range) + offset;
+      });
+    }
+  }
+};
+
+const scheduleFloat64 = (schedule: BetaSchedule, n: number, start: number, end: number): Float64Array => {
+  switch (schedule) {
+    case 'linear':
+      return linspaceFloat64(start, end, n);
+    case 'scaled_linear':
+      return linspaceFloat64(Math.sqrt(start), Math.sqrt(end), n).map((r) => r * r);
+    case 'squaredcos_cap_v2':
+      return alphaBarBetas(alphaBarCosine, n, new Float64Array(n)) as Float64Array;
+    case 'laplace':
+      return alphaBarBetas(alphaBarLaplace, n, new Float64Array(n)) as Float64Array;
+    case 'sigmoid':
+      return linspaceFloat64(-6, 6, n).map((x) => (1 / (1 + Math.exp(-x))) * (end - start) + start);
+  }
+};
+
+/** Rounding (a tiny betaStart) or the formula can still leave a beta outside (0, 1]: say which. */
+const checkComputed = (betas: Table, schedule: BetaSchedule): E.Either<SchedulerError, Table> => {
+  for (let i = 0; i < betas.length; i++) {
+    const beta = betas[i] as number;
+    if (!(beta > 0 && beta <= 1)) {
+      return E.left(
+        schedulerError('InvalidBetas', `betas[${i}]`, beta, 'a number in (0, 1]', `computed by the '${schedule}' schedule from betaStart and betaEnd`),
+      );
+    }
+  }
+  return E.right(betas);
+};
+
+/**
+ * The betas of a schedule, with diffusers' float32 numbers by default:
+ * - `linear`: torch.linspace(betaStart, betaEnd, T) in float32;
+ * - `scaled_linear`: torch.linspace(sqrt(betaStart), sqrt(betaEnd), T) in float32, squared in float32;
+ * - `squaredcos_cap_v2`: the cosine alpha-bar schedule (Nichol & Dhariwal 2021), betas capped at 0.999,
+ *   computed in double and rounded to float32;
+ * - `laplace`: the Laplace alpha-bar schedule, the same way;
+ * - `sigmoid`: sigmoid(linspace(-6, 6, T)) * (betaEnd - betaStart) + betaStart in float32 (GeoDiff);
+ * - `trainedBetas` (when non-null) replace the schedule: `numTrainTimesteps` values in (0, 1].
+ *
+ * With `precision: 'float64'` every value is computed and kept in double (a Float64Array).
+ *
+ * Validates every field and reports all problems: one problem gives that error, several an
+ * `InvalidConfig` error that lists them. `betaStart` and `betaEnd` must be in (0, 1] for every schedule.
+ *
+ * @example
+ * ```ts
+ * import * as E from 'fp-ts/lib/Either.js';
+ * const betas = makeBetaSchedule({ numTrainTimesteps: 1000, betaStart: 0.0001, betaEnd: 0.02, betaSchedule: 'linear' });
+ * E.isRight(betas) && betas.right[999]; // 0.019999999552965164 (0.02 in float32)
+ * ```
+ */
+export const makeBetaSchedule = (spec: BetaScheduleSpec): E.Either<SchedulerError, Table> => {
+  const numTrainTimesteps = validateNumTrainTimesteps(spec.numTrainTimesteps);
+  const precision = validatePrecision(spec.precision);
+  const betaStart = validateBetaBound('betaStart', spec.betaStart);
+  const betaEnd = validateBetaBound('betaEnd', spec.betaEnd);
+  const schedule = validateBetaSchedule(spec.betaSchedule);
+  const trainedGiven = spec.trainedBetas !== undefined && spec.trainedBetas !== null;
+  const trained = trainedGiven
+    ? validateTrainedBetas(
+        spec.trainedBetas,
+        E.isRight(numTrainTimesteps) ? numTrainTimesteps.right : undefined,
+        E.isRight(precision) ? precision.right : 'float32',
+      )
+    : E.right(undefined);
+  const all = [numTrainTimesteps, precision, betaStart, betaEnd, schedule, trained];
+  const errors = all.flatMap((r) => (E.isLeft(r) ? [r.left] : []));
+  if (errors.length === 1) return E.left(errors[0] as SchedulerError);
+  if (errors.length > 1) return E.left(configErrors('betaScheduleSpec', spec, errors));
+  const t = numTrainTimesteps as E.Right<number>;
+  const p = precision as E.Right<Precision>;
+  const s = schedule as E.Right<BetaSchedule>;
+  if (E.isRight(trained) && trained.right !== undefined) return E.right(trained.right);
+  const start = (betaStart as E.Right<number>).right;
+  const end = (betaEnd as E.Right<number>).right;
+  const betas =
+    p.right === 'float32' ? scheduleFloat32(s.right, t.right, start, end) : scheduleFloat64(s.right, t.right, start, end);
+  return checkComputed(betas, s.right);
+};

@@ -1,0 +1,20 @@
+/**
+ * The timestep that follows `t` in a denoising loop. With a schedule set (`timesteps` given), the next
+ * entry after `t`, or -1 after the last; `undefined` when `t` is not in the schedule. With no schedule set
+ * (`timesteps` undefined), `t - 1`, as diffusers does before `set_timesteps`.
+ *
+ * @example
+ * ```ts
+ * const timesteps = Int32Array.from([999, 499]);
+ * previousTimestepIn(timesteps, 999);  // 499
+ * previousTimestepIn(timesteps, 499);  // -1
+ * previousTimestepIn(timesteps, 5);    // undefined
+ * previousTimestepIn(undefined, 5);    // 4
+ * ```
+ */
+export const previousTimestepIn = (timesteps: Int32Array | undefined, t: number): number | undefined => {
+  if (timesteps === undefined) return t - 1;
+  const index = timesteps.indexOf(t);
+  if (index < 0 || !Number.isInteger(t)) return undefined;
+  return index === timesteps.length - 1 ? -1 : (timesteps[index + 1] as number);
+};

@@ -1,0 +1,108 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { readFixture } from '../../test-utils/fixtures.js';
+import { maxRelativeError, maxUlpDistance32 } from '../../test-utils/float.js';
+import { makeBetaSchedule } from './makeBetaSchedule.js';
+import { makeTables } from './makeTables.js';
+import { rescaleZeroSnr } from './rescaleZeroSnr.js';
+import type { Precision, Table } from './types.js';
+
+interface Case {
+  betaSchedule: string;
+  numTrainTimesteps: number;
+  betaStart: number;
+  betaEnd: number;
+  rescale: boolean;
+  precision: Precision;
+  betas: number[];
+  alphasCumprod: number[];
+}
+interface Fixture {
+  cases: Case[];
+  trainedBetas: number[];
+  trained: Array<{ rescale: boolean; precision: Precision; betas: number[]; alphasCumprod: number[] }>;
+}
+const fixture = readFixture<Fixture>('schedule.json');
+
+const betasOf = (c: Case): Table => {
+  const r = makeBetaSchedule(c);
+  if (E.isLeft(r)) throw new Error(r.left.message);
+  return r.right;
+};
+
+describe('rescaleZeroSnr', () => {
+  const rescaled = fixture.cases.filter((c) => c.rescale && c.numTrainTimesteps > 1);
+
+  it.each(rescaled.filter((c) => c.precision === 'float32').map((c) => [c.betaSchedule, c.numTrainTimesteps, c] as const))(
+    "'%s' with %i steps equals the float32 transcription of diffusers' rescale (<= 5e-5; bit for bit but sigmoid)",
+    (_name, _n, c) => {
+      const betas = rescaleZeroSnr(betasOf(c));
+      expect(betas).toBeInstanceOf(Float32Array);
+      expect(maxRelativeError(betas, Float32Array.from(c.betas))).toBeLessThanOrEqual(5e-5);
+      if (c.betaSchedule !== 'sigmoid') expect(maxUlpDistance32(betas, c.betas)).toBe(0);
+    },
+  );
+
+  it.each(rescaled.filter((c) => c.precision === 'float64').map((c) => [c.betaSchedule, c.numTrainTimesteps, c] as const))(
+    "'%s' with %i steps in float64 equals the float64 transcription",
+    (_name, _n, c) => {
+      const betas = rescaleZeroSnr(betasOf(c));
+      expect(betas).toBeInstanceOf(Float64Array);
+      expect(maxRelativeError(betas, c.betas)).toBeLessThanOrEqual(1e-9);
+    },
+  );
+
+  it.each(fixture.trained.filter((c) => c.rescale).map((c) => [c.precision, c] as const))(
+    'rescales trained betas in %s as the transcription does',
+    (precision, c) => {
+      const input = precision === 'float32' ? Float32Array.from(fixture.trainedBetas) : Float64Array.from(fixture.trainedBetas);
+      const betas = rescaleZeroSnr(input);
+      expect(maxRelativeError(betas, precision === 'float32' ? Float32Array.from(c.betas) : c.betas)).toBeLessThanOrEqual(
+        precision === 'float32' ? 0 : 1e-12,
+      );
+    },
+  );
+
+  it('ends in beta 1, so alphasCumprod reaches exactly 0 at the last timestep', () => {
+    const betas = rescaleZeroSnr(Float32Array.from([0.1, 0.2, 0.3]));
+    expect(betas[2]).toBe(1);
+    expect(makeTables(betas).alphasCumprod[2]).toBe(0);
+  });
+
+  it('keeps alphasCumprod[0] (to float32 rounding)', () => {
+    const before = Float32Array.from([0.1, 0.2, 0.3]);
+    const after = rescaleZeroSnr(before);
+    expect(makeTables(after).alphasCumprod[0]).toBeCloseTo(0.9, 6);
+  });
+
+  it.each(['float32', 'float64'] as const)('a single %s beta becomes 1 (diffusers divides 0 by 0: NaN)', (precision) => {
+    const one = precision === 'float32' ? Float32Array.from([0.0001]) : Float64Array.from([0.0001]);
+    expect(Array.from(rescaleZeroSnr(one))).toEqual([1]);
+  });
+
+  it('the fixture records the same defined value for T = 1', () => {
+    for (const c of fixture.cases.filter((x) => x.rescale && x.numTrainTimesteps === 1)) expect(c.betas).toEqual([1]);
+  });
+
+  it('a constant sqrt(alphasCumprod) (betas that vanish in float32) gives betas of 1, not NaN', () => {
+    expect(Array.from(rescaleZeroSnr(Float32Array.from([1e-9, 1e-9, 1e-9])))).toEqual([1, 1, 1]);
+  });
+
+  it('a product that underflows to 0 before the end gives betas of 1 there, not NaN', () => {
+    const betas = rescaleZeroSnr(new Float32Array(200).fill(0.5));
+    expect(betas.every((b) => b > 0 && b <= 1)).toBe(true);
+    expect(betas[199]).toBe(1);
+  });
+
+  it('returns the same array type and leaves its input unchanged', () => {
+    const input = Float64Array.from([0.1, 0.2, 0.3]);
+    const copy = input.slice();
+    const out = rescaleZeroSnr(input);
+    expect(out).toBeInstanceOf(Float64Array);
+    expect(out).not.toBe(input);
+    expect(input).toEqual(copy);
+  });
+
+  it('an empty table stays empty', () => {
+    expect(rescaleZeroSnr(new Float32Array(0))).toEqual(new Float32Array(0));
+  });
+});
