@@ -5,7 +5,11 @@ const assert = require('node:assert/strict');
 const expectedExports = ['schedulerError', 'SchedulerException',
   // random
   'torchGenerator', 'tryTorchGenerator', 'rand', 'randn', 'tryRand', 'tryRandn', 'randInto', 'randnInto',
-  'nextUint32', 'nextUint64', 'generatorState', 'fromGeneratorState', 'TORCH_GENERATOR_STATE_KIND'];
+  'nextUint32', 'nextUint64', 'generatorState', 'fromGeneratorState', 'TORCH_GENERATOR_STATE_KIND',
+  // schedule
+  'BETA_SCHEDULES', 'TIMESTEP_SPACINGS', 'makeBetaSchedule', 'rescaleZeroSnr', 'makeTables', 'timestepsFor',
+  'customTimesteps', 'previousTimestepIn', 'validateNumTrainTimesteps', 'validateStepsOffset',
+  'validateBetaSchedule', 'validateTimestepSpacing'];
 
 const exercise = (lib) => {
   const e = lib.schedulerError('InvalidNumber', 'n', -1, 'an integer >= 1');
@@ -22,6 +26,18 @@ const exercise = (lib) => {
   const restored = lib.fromGeneratorState(JSON.parse(JSON.stringify(lib.generatorState(next))));
   assert.equal(restored._tag, 'Right');
   assert.equal(lib.tryTorchGenerator(0.5)._tag, 'Left');
+
+  // schedule: the default linear betas end at 0.02 in float32; 50 leading steps with offset 1 start at 981
+  const betas = lib.makeBetaSchedule({ numTrainTimesteps: 1000, betaStart: 0.0001, betaEnd: 0.02, betaSchedule: 'linear' });
+  assert.equal(betas._tag, 'Right');
+  assert.equal(betas.right[999], Math.fround(0.02));
+  const tables = lib.makeTables(lib.rescaleZeroSnr(betas.right));
+  assert.equal(tables.alphasCumprod[999], 0);
+  const leading = lib.timestepsFor('leading')({ numTrainTimesteps: 1000, numInferenceSteps: 50, stepsOffset: 1 });
+  assert.equal(leading._tag, 'Right');
+  assert.deepEqual(Array.from(leading.right.subarray(0, 3)), [981, 961, 941]);
+  assert.equal(lib.previousTimestepIn(leading.right, 981), 961);
+  assert.equal(lib.timestepsFor('uniform')({ numTrainTimesteps: 1000, numInferenceSteps: 50 })._tag, 'Left');
 };
 
 module.exports = { expectedExports, exercise };
