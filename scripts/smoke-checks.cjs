@@ -9,7 +9,11 @@ const expectedExports = ['schedulerError', 'SchedulerException',
   // schedule
   'BETA_SCHEDULES', 'TIMESTEP_SPACINGS', 'makeBetaSchedule', 'rescaleZeroSnr', 'makeTables', 'timestepsFor',
   'customTimesteps', 'previousTimestepIn', 'validateNumTrainTimesteps', 'validateStepsOffset',
-  'validateBetaSchedule', 'validateTimestepSpacing'];
+  'validateBetaSchedule', 'validateTimestepSpacing',
+  // tensor, step
+  'checkTensor', 'checkShape', 'isContiguous', 'allocate', 'splitChannels', 'copyStrided', 'contiguousCopy',
+  'defaultStepOptions', 'posteriorCoefficients', 'posteriorStepInto', 'posteriorStep', 'ddpmStep',
+  'addNoiseWith', 'velocityWith'];
 
 const exercise = (lib) => {
   const e = lib.schedulerError('InvalidNumber', 'n', -1, 'an integer >= 1');
@@ -38,6 +42,32 @@ const exercise = (lib) => {
   assert.deepEqual(Array.from(leading.right.subarray(0, 3)), [981, 961, 941]);
   assert.equal(lib.previousTimestepIn(leading.right, 981), 961);
   assert.equal(lib.timestepsFor('uniform')({ numTrainTimesteps: 1000, numInferenceSteps: 50 })._tag, 'Left');
+
+  // step: diffusers' variance at t = 487 of the default schedule, a seeded step, and the zero-SNR error
+  const ac = lib.makeTables(betas.right).alphasCumprod;
+  const k = lib.posteriorCoefficients(ac, 487, 486);
+  assert.equal(k._tag, 'Right');
+  assert.ok(Math.abs(k.right.variance - 0.00979) < 1e-5, 'variance at 487');
+  const [x] = lib.randn(lib.torchGenerator(1), [2, 3, 4, 4]);
+  const [eps] = lib.randn(lib.torchGenerator(2), [2, 3, 4, 4]);
+  const stepped = lib.ddpmStep(ac, lib.defaultStepOptions, {
+    modelOutput: eps, sample: x, timestep: [999, 10], prevTimestep: [998, 9], generator: lib.torchGenerator(0),
+  });
+  assert.equal(stepped._tag, 'Right');
+  assert.deepEqual(stepped.right.prevSample.shape, [2, 3, 4, 4]);
+  assert.ok(stepped.right.prevSample.data.every(Number.isFinite));
+  assert.ok(stepped.right.predOriginalSample.data.every((v) => Math.abs(v) <= 1));
+  const noisy = lib.addNoiseWith(ac, x, eps, 500);
+  const v = lib.velocityWith(ac, x, eps, 500);
+  const back = lib.ddpmStep(ac, { ...lib.defaultStepOptions, predictionType: 'v_prediction', clipSample: false }, {
+    modelOutput: v.right, sample: noisy.right, timestep: 500, prevTimestep: 499, noise: eps,
+  });
+  assert.ok(Math.abs(back.right.predOriginalSample.data[5] - x.data[5]) < 1e-4, 'v_prediction recovers x0');
+  const zero = lib.ddpmStep(tables.alphasCumprod, lib.defaultStepOptions, {
+    modelOutput: eps, sample: x, timestep: 999, prevTimestep: 998, noise: eps,
+  });
+  assert.equal(zero._tag, 'Left');
+  assert.equal(zero.left._tag, 'ZeroTerminalSnr');
 };
 
 module.exports = { expectedExports, exercise };
