@@ -1,0 +1,22 @@
+import type { DDPMScheduler } from './scheduler.js';
+import { DIFFUSERS_KEYS, type DiffusersDDPMConfig } from './diffusersConfig.js';
+
+/**
+ * The scheduler's config as diffusers' `scheduler_config.json`: every DDPMScheduler key in snake_case,
+ * `_class_name: 'DDPMScheduler'`, and `_precision` only when it is `'float64'` (diffusers ignores keys
+ * that start with `_`). `fromDiffusersConfig(toDiffusersConfig(s))` gives back the same config.
+ *
+ * @example
+ * ```ts
+ * JSON.stringify(toDiffusersConfig(s), null, 2) // the text of scheduler_config.json
+ * ```
+ */
+export const toDiffusersConfig = (s: DDPMScheduler): DiffusersDDPMConfig => {
+  const out: Record<string, unknown> = { _class_name: 'DDPMScheduler' };
+  if (s.config.precision === 'float64') out._precision = 'float64';
+  for (const [key, field] of DIFFUSERS_KEYS) {
+    const value = s.config[field as keyof typeof s.config];
+    out[key] = Array.isArray(value) ? Object.freeze([...value]) : value;
+  }
+  return Object.freeze(out) as unknown as DiffusersDDPMConfig;
+};
