@@ -1,0 +1,66 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { unwrap } from '../../test-utils/diffusersTest.js';
+import { readFixture } from '../../test-utils/fixtures.js';
+import { createScheduler, isDDPMScheduler } from './scheduler.js';
+
+interface ScheduleFixture {
+  readonly cases: ReadonlyArray<{
+    betaSchedule: string;
+    numTrainTimesteps: number;
+    betaStart: number;
+    betaEnd: number;
+    rescale: boolean;
+    precision: string;
+    alphasCumprod: number[];
+  }>;
+}
+
+describe('createScheduler', () => {
+  it("has diffusers' defaults: linear betas 1e-4 .. 0.02 over 1000 steps, timesteps 999 .. 0, no inference steps", () => {
+    const s = unwrap(createScheduler());
+    expect(s.length).toBe(1000);
+    expect(s.betas[0]).toBe(Math.fround(0.0001));
+    expect(s.betas[999]).toBe(Math.fround(0.02));
+    expect(s.alphas[0]).toBe(Math.fround(1 - Math.fround(0.0001)));
+    expect(s.timesteps[0]).toBe(999);
+    expect(s.timesteps[999]).toBe(0);
+    expect(s.numInferenceSteps).toBeNull();
+    expect(s.customTimesteps).toBe(false);
+    expect(s.initNoiseSigma).toBe(1);
+    expect(s.warnings).toEqual([]);
+  });
+
+  it('is frozen', () => {
+    const s = unwrap(createScheduler());
+    expect(Object.isFrozen(s)).toBe(true);
+    expect(Object.isFrozen(s.config)).toBe(true);
+    expect(isDDPMScheduler(s)).toBe(true);
+  });
+
+  it('has the tables of the schedule layer fixtures, rescaled when asked', () => {
+    const fixture = readFixture<ScheduleFixture>('schedule.json');
+    const find = (schedule: string, rescale: boolean) =>
+      fixture.cases.find(
+        (c) => c.betaSchedule === schedule && c.numTrainTimesteps === 1000 && c.rescale === rescale && c.precision === 'float32',
+      );
+    const scaled = find('scaled_linear', false);
+    const rescaled = find('linear', true);
+    expect(scaled && rescaled).toBeTruthy();
+    const a = unwrap(createScheduler({ betaSchedule: 'scaled_linear', betaStart: scaled?.betaStart, betaEnd: scaled?.betaEnd }));
+    expect(Array.from(a.alphasCumprod)).toEqual(scaled?.alphasCumprod.map(Math.fround));
+    const b = unwrap(createScheduler({ rescaleBetasZeroSnr: true }));
+    expect(Array.from(b.alphasCumprod)).toEqual(rescaled?.alphasCumprod.map(Math.fround));
+    expect(b.alphasCumprod[999]).toBe(0);
+  });
+
+  it('keeps double tables with precision float64', () => {
+    const s = unwrap(createScheduler({ precision: 'float64' }));
+    expect(s.alphasCumprod).toBeInstanceOf(Float64Array);
+    expect(s.betas[0]).toBe(0.0001);
+  });
+
+  it('returns config problems as a typed error', () => {
+    const r = createScheduler({ betaEnd: 2 });
+    expect(E.isLeft(r) && r.left).toMatchObject({ _tag: 'InvalidBetas', parameter: 'betaEnd', received: 2 });
+  });
+});
