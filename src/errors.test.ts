@@ -35,6 +35,13 @@ describe('showValue', () => {
     expect(showValue(new Array(100).fill(0))).toBe('an array of length 100');
   });
 
+  it('describes nested arrays instead of walking them', () => {
+    expect(showValue([[1, [2, [3]]]])).toBe('[[1, an array of length 2]]');
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(showValue(deep)).toBe('[[an array of length 1]]');
+  });
+
   it('cuts long strings', () => {
     expect(showValue('x'.repeat(500)).length).toBeLessThan(100);
   });

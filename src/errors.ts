@@ -63,9 +63,10 @@ const MAX_SHOWN = 80;
 
 /**
  * Formats a received value for a message: numbers keep `-0`, `NaN` and `Infinity` readable, bigints
- * get their `n`, long arrays and strings are cut so that messages stay short.
+ * get their `n`, long or nested arrays and long strings are cut so that messages stay short (and
+ * deeply nested input cannot exhaust the stack).
  */
-export const showValue = (value: unknown): string => {
+export const showValue = (value: unknown, depth = 0): string => {
   if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'string') {
@@ -81,8 +82,9 @@ export const showValue = (value: unknown): string => {
     return length === undefined ? name : `${name}(${length})`;
   }
   if (Array.isArray(value)) {
-    if (value.length > 8) return `an array of length ${value.length}`;
-    return `[${value.map(showValue).join(', ')}]`;
+    // nested arrays are described, not walked: hostile JSON may nest thousands deep
+    if (value.length > 8 || depth >= 2) return `an array of length ${value.length}`;
+    return `[${value.map((v) => showValue(v, depth + 1)).join(', ')}]`;
   }
   if (typeof value === 'object') {
     try {
