@@ -1,0 +1,43 @@
+import fc from 'fast-check';
+import ndarray from 'ndarray';
+import type { DDPMConfig } from '../src/scheduler/index.js';
+import type { Tensor } from '../src/tensor/index.js';
+
+/**
+ * A valid DDPMConfig, built by mapping over a record (never filtering): every option value, trained
+ * betas now and then, and an offset that always leaves room for a leading timestep.
+ */
+export const validConfigArb: fc.Arbitrary<Partial<DDPMConfig>> = fc
+  .record({
+    numTrainTimesteps: fc.integer({ min: 2, max: 400 }),
+    betaStart: fc.double({ min: 1e-5, max: 1e-3, noNaN: true }),
+    betaSpan: fc.double({ min: 0, max: 0.05, noNaN: true }),
+    betaSchedule: fc.constantFrom('linear', 'scaled_linear', 'squaredcos_cap_v2', 'sigmoid', 'laplace' as const),
+    trained: fc.option(fc.array(fc.double({ min: 1e-4, max: 0.5, noNaN: true }), { minLength: 400, maxLength: 400 }), { freq: 5 }),
+    varianceType: fc.constantFrom('fixed_small', 'fixed_small_log', 'fixed_large', 'fixed_large_log', 'learned', 'learned_range' as const),
+    clipSample: fc.boolean(),
+    predictionType: fc.constantFrom('epsilon', 'sample', 'v_prediction' as const),
+    thresholding: fc.boolean(),
+    dynamicThresholdingRatio: fc.double({ min: 0, max: 1, noNaN: true }),
+    clipSampleRange: fc.double({ min: 0.1, max: 10, noNaN: true }),
+    sampleMaxValue: fc.double({ min: 0.1, max: 10, noNaN: true }),
+    timestepSpacing: fc.constantFrom('leading', 'trailing', 'linspace' as const),
+    offsetFraction: fc.double({ min: 0, max: 1, noNaN: true }),
+    rescaleBetasZeroSnr: fc.boolean(),
+    precision: fc.constantFrom('float32', 'float64' as const),
+  })
+  .map(({ betaSpan, trained, offsetFraction, ...c }) => ({
+    ...c,
+    betaEnd: c.betaStart + betaSpan,
+    trainedBetas: trained === null ? null : trained.slice(0, c.numTrainTimesteps),
+    // an offset below numTrainTimesteps; whether it fits a given n is setTimesteps' business
+    stepsOffset: Math.floor(offsetFraction * 0.5 * (c.numTrainTimesteps - 1)),
+  }));
+
+/** A small float32 tensor of the given shape with values in [-4, 4]. */
+export const tensorArb = (shape: ReadonlyArray<number>): fc.Arbitrary<Tensor> => {
+  const size = shape.reduce((a, b) => a * b, 1);
+  return fc
+    .array(fc.float({ min: -4, max: 4, noNaN: true, noDefaultInfinity: true }), { minLength: size, maxLength: size })
+    .map((values) => ndarray(Float32Array.from(values), [...shape]));
+};
