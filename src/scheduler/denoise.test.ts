@@ -36,12 +36,12 @@ describe('denoise against the numpy transcription of seeded diffusers loops', ()
         onStep: (e) => sums.push(absSum(e.prevSample)),
       }),
     );
-    // every step's sum |x| within 1e-5 relative; each value within 1e-4 of the transcription
+    // measured: sums within 8e-8 relative, values within 4e-7; the bounds leave room for float32 rounding order
     expect(sums).toHaveLength(loop.absSums.length);
-    sums.forEach((sum, i) => expect(Math.abs(sum - (loop.absSums[i] as number))).toBeLessThanOrEqual(1e-5 * Math.max(1, loop.absSums[i] as number)));
+    sums.forEach((sum, i) => expect(Math.abs(sum - (loop.absSums[i] as number))).toBeLessThanOrEqual(1e-6 * Math.max(1, loop.absSums[i] as number)));
     let worst = 0;
     out.sample.data.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - (loop.final[i] as number)))));
-    expect(worst).toBeLessThan(1e-4);
+    expect(worst).toBeLessThan(2e-6);
   });
 });
 
