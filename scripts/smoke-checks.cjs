@@ -13,7 +13,13 @@ const expectedExports = ['schedulerError', 'SchedulerException',
   // tensor, step
   'checkTensor', 'checkShape', 'isContiguous', 'allocate', 'splitChannels', 'copyStrided', 'contiguousCopy',
   'defaultStepOptions', 'posteriorCoefficients', 'posteriorStepInto', 'posteriorStep', 'ddpmStep',
-  'addNoiseWith', 'velocityWith'];
+  'addNoiseWith', 'velocityWith',
+  // scheduler
+  'createScheduler', 'validateConfig', 'fromDiffusersConfig', 'toDiffusersConfig', 'parseDiffusersConfig',
+  'setTimesteps', 'previousTimestep', 'scaleModelInput', 'step', 'addNoise', 'getVelocity', 'denoise',
+  'denoiseAsync', 'isDDPMScheduler', 'stepOptionsOf'];
+
+const expectedNodeExports = ['loadScheduler', 'saveScheduler', 'resolveSchedulerConfigPath'];
 
 const exercise = (lib) => {
   const e = lib.schedulerError('InvalidNumber', 'n', -1, 'an integer >= 1');
@@ -68,6 +74,32 @@ const exercise = (lib) => {
   });
   assert.equal(zero._tag, 'Left');
   assert.equal(zero.left._tag, 'ZeroTerminalSnr');
+
+  // scheduler: Stable Diffusion 1.5's config, 50 steps, and diffusers' 1000-step test loop value
+  const sd = lib.fromDiffusersConfig({
+    _class_name: 'PNDMScheduler', beta_schedule: 'scaled_linear', beta_start: 0.00085, beta_end: 0.012,
+    steps_offset: 1, clip_sample: false, skip_prk_steps: true, trained_betas: null,
+  });
+  assert.equal(sd._tag, 'Right');
+  const sd50 = lib.setTimesteps(50)(sd.right);
+  assert.deepEqual([sd50.right.timesteps[0], sd50.right.timesteps[49]], [981, 1]);
+  assert.equal(lib.toDiffusersConfig(sd.right)._class_name, 'DDPMScheduler');
+  const s = lib.createScheduler();
+  const sample = { data: new Float32Array(768), shape: [4, 3, 8, 8] };
+  let xt = require('ndarray')(sample.data.map((_, i) => {
+    const w = i % 8, h = (i >> 3) % 8, c = (i >> 6) % 3, b = Math.floor(i / 192);
+    return (((c * 8 + h) * 8 + w) * 4 + b) / 768;
+  }), sample.shape);
+  const model = (x, t) => require('ndarray')(x.data.map((v) => Math.fround(v * t) / (t + 1)), x.shape.slice());
+  const out = lib.denoise(s.right, model, xt, { generator: lib.torchGenerator(0) });
+  assert.equal(out._tag, 'Right');
+  const sum = out.right.sample.data.reduce((a, v) => a + Math.abs(v), 0);
+  assert.ok(Math.abs(sum - 258.9606) < 1e-2, `diffusers' full loop sum ${sum}`);
 };
 
-module.exports = { expectedExports, exercise };
+const exerciseNode = (node) => {
+  for (const name of expectedNodeExports) assert.equal(typeof node[name], 'function', `node export ${name}`);
+  assert.equal(node.SCHEDULER_CONFIG_NAME, 'scheduler_config.json');
+};
+
+module.exports = { expectedExports, exercise, exerciseNode };
