@@ -1,0 +1,23 @@
+/**
+ * The command line's building blocks (Node only, not part of the package's entry points): the digit
+ * dataset and its exact denoiser, the schedule table, JSON and SVG, the PNG grid, and `main`.
+ *
+ * @module
+ */
+export { DIGIT_HEIGHT, DIGIT_WIDTH, digitBitmap } from './digitFont.js';
+export { digitGlyphs, GLYPH_SIZE, type Glyph } from './digitGlyphs.js';
+export { exactDenoiser } from './exactDenoiser.js';
+export { nearestGlyph, type Nearest } from './nearestGlyph.js';
+export { imageGrid, type GridSpec, type Raster } from './imageGrid.js';
+export { encodePng } from './encodePng.js';
+export { scheduleRows, type ScheduleRow } from './scheduleRows.js';
+export type { ScheduleSeries } from './scheduleSeries.js';
+export { formatScheduleTable } from './formatScheduleTable.js';
+export { scheduleJson, type ScheduleJson } from './scheduleJson.js';
+export { scheduleSvg } from './scheduleSvg.js';
+export { parseCli, SCHEDULE_FORMATS, USAGE, type CliCommand, type DemoCommand, type HelpCommand, type ScheduleCommand, type ScheduleFormat } from './parseCli.js';
+export { scheduleSeriesFor, withSteps } from './scheduleSeriesFor.js';
+export { runSchedule } from './runSchedule.js';
+export { runDemo, type DemoProgress, type DemoReport } from './runDemo.js';
+export { main, type CliIo } from './main.js';
+export { nodeIo } from './nodeIo.js';
