@@ -1,0 +1,180 @@
+/**
+ * Tensors whose data lives in the kernels' WebAssembly memory, so that a step or a draw on them runs
+ * with no copy at all.
+ *
+ * Memory model: the arena is reserved once, on the first allocation (64 MiB unless
+ * {@link reserveTensorMemory} says otherwise), by growing the WebAssembly memory a single time.
+ * After that the memory never grows, so the `Float32Array` of every tensor stays valid (growing a
+ * WebAssembly memory detaches the views over it). A tensor is valid until {@link freeTensor}.
+ *
+ * @module
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import ndarray from 'ndarray';
+import { schedulerError, type SchedulerError } from '../errors.js';
+import type { Tensor } from '../tensor/index.js';
+import { ARENA_START, kernels } from './instance.js';
+
+const PAGE = 65536;
+const ALIGN = 16;
+const DEFAULT_ARENA = 64 * 1024 * 1024;
+
+interface Block {
+  offset: number;
+  size: number;
+}
+
+let requestedBytes = DEFAULT_ARENA;
+let arenaEnd = 0;
+// Free blocks sorted by offset, and the size of every live allocation by its byte offset.
+const freeBlocks: Block[] = [];
+const live = new Map<number, number>();
+
+const unavailable = (parameter: string, received: unknown): SchedulerError =>
+  schedulerError('InvalidTensor', parameter, received, 'a runtime with WebAssembly SIMD', 'the kernels cannot be instantiated here');
+
+/**
+ * Sets the size of the arena that {@link allocTensor} serves, before the first allocation, or again
+ * once every tensor has been freed (later tensors then come from a new arena). The memory grows only
+ * here and on the first allocation, never per step.
+ *
+ * @example
+ * ```ts
+ * reserveTensorMemory(256 * 1024 * 1024) // right(268435456): room for 64 Mi float32 values
+ * ```
+ */
+export const reserveTensorMemory = (bytes: number): E.Either<SchedulerError, number> => {
+  if (!Number.isSafeInteger(bytes) || bytes < PAGE) {
+    return E.left(schedulerError('InvalidNumber', 'bytes', bytes, 'an integer >= 65536'));
+  }
+  if (live.size > 0) {
+    return E.left(
+      schedulerError('InvalidNumber', 'bytes', bytes, 'a new size only while no allocTensor tensor is live',
+        `${live.size} tensors are live; growing the memory would detach their data`),
+    );
+  }
+  requestedBytes = Math.ceil(bytes / PAGE) * PAGE;
+  if (arenaEnd !== 0) {
+    // No live tensor: the arena may move to fresh memory at the end.
+    const k = kernels();
+    if (k === null) return E.left(unavailable('bytes', bytes));
+    const start = k.memory.buffer.byteLength;
+    k.memory.grow(requestedBytes / PAGE);
+    freeBlocks.length = 0;
+    freeBlocks.push({ offset: start, size: requestedBytes });
+    arenaEnd = start + requestedBytes;
+  }
+  return E.right(requestedBytes);
+};
+
+const ensureArena = (): boolean => {
+  if (arenaEnd !== 0) return true;
+  const k = kernels();
+  if (k === null) return false;
+  const have = k.memory.buffer.byteLength;
+  const start = Math.max(have, ARENA_START);
+  k.memory.grow((start + requestedBytes - have) / PAGE);
+  freeBlocks.push({ offset: start, size: requestedBytes });
+  arenaEnd = start + requestedBytes;
+  return true;
+};
+
+/**
+ * A zero-filled contiguous tensor of `shape` whose data lives in the WebAssembly kernels' memory:
+ * steps, noise draws and `...Into` kernels on such tensors read and write them in place, with no
+ * copy. Valid until {@link freeTensor}; an error when the arena is full (see
+ * {@link reserveTensorMemory}) or WebAssembly SIMD is unavailable.
+ *
+ * @example
+ * ```ts
+ * const sample = E.getOrElseW(() => { throw 0; })(allocTensor([1, 4, 64, 64]));
+ * randnInto(sample.data, torchGenerator(0)); // drawn straight into WASM memory
+ * freeTensor(sample);
+ * ```
+ */
+export const allocTensor = (shape: ReadonlyArray<number>): E.Either<SchedulerError, Tensor> => {
+  let numel = 1;
+  for (let d = 0; d < shape.length; d++) {
+    const n = shape[d];
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
+      return E.left(schedulerError('InvalidTensor', `shape[${d}]`, n, 'an integer >= 0'));
+    }
+    numel *= n;
+  }
+  if (!ensureArena()) return E.left(unavailable('shape', shape));
+  const k = kernels();
+  if (k === null) return E.left(unavailable('shape', shape));
+  const size = Math.max(ALIGN, Math.ceil((numel * 4) / ALIGN) * ALIGN);
+  const index = freeBlocks.findIndex((b) => b.size >= size);
+  if (index < 0) {
+    const largest = freeBlocks.reduce((m, b) => Math.max(m, b.size), 0);
+    return E.left(
+      schedulerError('InvalidTensor', 'shape', shape, `at most ${largest} bytes (the largest free block of the arena)`,
+        'free tensors or call reserveTensorMemory with a larger size while none is live'),
+    );
+  }
+  const block = freeBlocks[index] as Block;
+  const offset = block.offset;
+  if (block.size === size) freeBlocks.splice(index, 1);
+  else {
+    block.offset += size;
+    block.size -= size;
+  }
+  live.set(offset, size);
+  const data = new Float32Array(k.memory.buffer, offset, numel);
+  // A freed block may hold old values; a new tensor starts at zero, as allocate's do.
+  data.fill(0);
+  return E.right(ndarray(data, [...shape]));
+};
+
+/**
+ * Returns a tensor made by {@link allocTensor} to the arena. Its data must not be used afterwards
+ * (the memory is handed to the next allocation). Freeing twice, or a tensor from elsewhere, is an
+ * error.
+ *
+ * @example
+ * ```ts
+ * freeTensor(sample) // right(undefined)
+ * freeTensor(sample) // left({ _tag: 'InvalidTensor', ... }): already freed
+ * ```
+ */
+export const freeTensor = (tensor: Tensor): E.Either<SchedulerError, void> => {
+  const k = kernels();
+  const data = tensor?.data;
+  if (k === null || !(data instanceof Float32Array) || data.buffer !== k.memory.buffer || !live.has(data.byteOffset)) {
+    return E.left(schedulerError('InvalidTensor', 'tensor', data, 'a live tensor made by allocTensor'));
+  }
+  const offset = data.byteOffset;
+  const size = live.get(offset) as number;
+  live.delete(offset);
+  let at = freeBlocks.findIndex((b) => b.offset > offset);
+  if (at < 0) at = freeBlocks.length;
+  freeBlocks.splice(at, 0, { offset, size });
+  // Merge with the next block, then with the previous one, so that the arena does not fragment.
+  const next = freeBlocks[at + 1];
+  const self = freeBlocks[at] as Block;
+  if (next !== undefined && self.offset + self.size === next.offset) {
+    self.size += next.size;
+    freeBlocks.splice(at + 1, 1);
+  }
+  const previous = freeBlocks[at - 1];
+  if (previous !== undefined && previous.offset + previous.size === self.offset) {
+    previous.size += self.size;
+    freeBlocks.splice(at, 1);
+  }
+  return E.right(undefined);
+};
+
+/**
+ * Whether a tensor's data lives in the WebAssembly kernels' memory (made by {@link allocTensor} or a
+ * view of such a tensor), so that kernels run on it without copying.
+ *
+ * @example
+ * ```ts
+ * isWasmTensor(allocate([2, 2])) // false
+ * ```
+ */
+export const isWasmTensor = (tensor: Tensor): boolean => {
+  const k = kernels();
+  return k !== null && tensor.data instanceof Float32Array && tensor.data.buffer === k.memory.buffer;
+};

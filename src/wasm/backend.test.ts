@@ -1,0 +1,56 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { backend, BACKENDS, chooseBackend, setBackend } from './backend.js';
+import { simdSupported } from './instance.js';
+
+describe('chooseBackend', () => {
+  it("takes DDPM_BACKEND=js over an available WebAssembly backend", () => {
+    expect(chooseBackend('js', true)).toBe('js');
+  });
+
+  it("chooses 'wasm' where it can run, unless told otherwise", () => {
+    expect(chooseBackend(undefined, true)).toBe('wasm');
+    expect(chooseBackend('wasm', true)).toBe('wasm');
+  });
+
+  it("falls back to 'js' where WebAssembly SIMD cannot run, even when DDPM_BACKEND=wasm", () => {
+    expect(chooseBackend('wasm', false)).toBe('js');
+    expect(chooseBackend(undefined, false)).toBe('js');
+  });
+
+  it('ignores an unknown DDPM_BACKEND value rather than failing to load', () => {
+    expect(chooseBackend('gpu', true)).toBe('wasm');
+    expect(chooseBackend('gpu', false)).toBe('js');
+  });
+});
+
+describe('backend', () => {
+  it('reports the backend that DDPM_BACKEND asked for (wasm by default on Node 20)', () => {
+    const requested = process.env.DDPM_BACKEND;
+    expect(BACKENDS).toContain(backend());
+    expect(backend()).toBe(requested === 'js' ? 'js' : 'wasm');
+  });
+
+  it('is wasm-capable here: Node 20 validates WebAssembly SIMD', () => {
+    expect(simdSupported()).toBe(true);
+  });
+});
+
+describe('setBackend', () => {
+  const initial = backend();
+  afterAll(() => setBackend(initial));
+
+  it('switches between the two backends and backend() reports the switch', () => {
+    expect(setBackend('js')).toEqual(E.right('js'));
+    expect(backend()).toBe('js');
+    expect(setBackend('wasm')).toEqual(E.right('wasm'));
+    expect(backend()).toBe('wasm');
+  });
+
+  it('is a typed InvalidOption error on an unknown name, and keeps the active backend', () => {
+    setBackend('js');
+    const result = setBackend('gpu');
+    expect(E.isLeft(result) && result.left._tag).toBe('InvalidOption');
+    expect(E.isLeft(result) && result.left.message).toBe('backend: received "gpu"; allowed: \'wasm\' or \'js\'');
+    expect(backend()).toBe('js');
+  });
+});

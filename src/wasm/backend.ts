@@ -1,0 +1,78 @@
+/**
+ * Which kernels run: the WebAssembly SIMD build (`'wasm'`) or the JavaScript kernels (`'js'`).
+ *
+ * @module
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { schedulerError, type SchedulerError } from '../errors.js';
+import { kernels } from './instance.js';
+
+/** The two kernel backends. */
+export type Backend = 'wasm' | 'js';
+
+/** The backend names, as `DDPM_BACKEND` and {@link setBackend} accept them. */
+export const BACKENDS: ReadonlyArray<Backend> = Object.freeze(['wasm', 'js'] as const);
+
+/**
+ * The backend chosen at load: `DDPM_BACKEND` when it names one (`'wasm'` only when it can run),
+ * otherwise `'wasm'` where WebAssembly SIMD is available and `'js'` elsewhere. An unknown
+ * `DDPM_BACKEND` value is ignored: loading a library must not fail on an environment variable.
+ *
+ * @example
+ * ```ts
+ * chooseBackend('js', true)       // 'js'
+ * chooseBackend(undefined, true)  // 'wasm'
+ * chooseBackend('wasm', false)    // 'js': no SIMD here
+ * ```
+ */
+export const chooseBackend = (requested: string | undefined, wasmAvailable: boolean): Backend => {
+  if (requested === 'js') return 'js';
+  return wasmAvailable ? 'wasm' : 'js';
+};
+
+// Read without assuming Node: in a browser there is no process, and the main entry must still load.
+const environmentBackend = (): string | undefined => {
+  if (typeof process === 'undefined' || typeof process.env !== 'object' || process.env === null) return undefined;
+  const value = process.env.DDPM_BACKEND;
+  return value === undefined ? undefined : value.trim().toLowerCase();
+};
+
+let active: Backend | undefined;
+
+/**
+ * The active backend: `'wasm'` when the WebAssembly SIMD kernels run the posterior step and the
+ * noise, `'js'` when the JavaScript kernels do. Decided on first use (see {@link chooseBackend});
+ * {@link setBackend} changes it.
+ *
+ * @example
+ * ```ts
+ * backend() // 'wasm' on Node 20; 'js' after setBackend('js') or with DDPM_BACKEND=js
+ * ```
+ */
+export const backend = (): Backend => {
+  if (active === undefined) active = chooseBackend(environmentBackend(), kernels() !== null);
+  return active;
+};
+
+/**
+ * Selects the backend for every later call. `'wasm'` is an error where WebAssembly SIMD cannot run;
+ * the previous backend then stays active.
+ *
+ * @example
+ * ```ts
+ * setBackend('js')   // right('js'): the JavaScript kernels from now on
+ * setBackend('gpu')  // left({ _tag: 'InvalidOption', parameter: 'backend', ... })
+ * ```
+ */
+export const setBackend = (name: unknown): E.Either<SchedulerError, Backend> => {
+  if (name !== 'wasm' && name !== 'js') {
+    return E.left(schedulerError('InvalidOption', 'backend', name, "'wasm' or 'js'"));
+  }
+  if (name === 'wasm' && kernels() === null) {
+    return E.left(
+      schedulerError('InvalidOption', 'backend', name, "'js'", 'WebAssembly SIMD is not available in this engine'),
+    );
+  }
+  active = name;
+  return E.right(name);
+};

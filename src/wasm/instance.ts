@@ -1,0 +1,145 @@
+/**
+ * The kernels' WebAssembly instance, made on first use, and the fixed layout of its memory. Internal.
+ *
+ * Memory layout (bytes): the MT19937 state at {@link STATE}; six staging chunks of {@link CHUNK}
+ * float32 each from {@link STAGING}, through which tensors outside WASM memory are streamed; and,
+ * from {@link ARENA_START}, the arena of `allocTensor`, reserved once. Nothing here grows memory per
+ * call: the staging area is part of the initial memory, so a step or a draw of any size reuses it.
+ *
+ * @module
+ */
+import { KERNELS_WASM_BASE64 } from './generated/kernels.wasm.js';
+
+/** The functions the module exports (see assembly/kernels.ts). @internal */
+export interface KernelExports {
+  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  step(
+    prev: number, x0: number, m: number, s: number, z: number, v: number, len: number, kind: number,
+    p: number, q: number, inv: number, clip: number, c: number, g: number, c0: number, ct: number, sd: number,
+  ): void;
+  mtRegenerate(state: number): void;
+  takeRegenerations(): number;
+  mtSkip(state: number, index: number, count: number): number;
+  mtUniforms(out: number, count: number, state: number, index: number): number;
+  boxMullerBlocks(out: number, blocks: number): void;
+  logArray(input: number, out: number, n: number): void;
+  sinCosArray(input: number, sinOut: number, cosOut: number, n: number): void;
+}
+
+/** The few WebAssembly globals used, typed here so that the main entry needs no DOM or Node types. */
+interface WebAssemblyApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: unknown };
+}
+
+/** Byte offset of the 624 MT19937 words. @internal */
+export const STATE = 1024;
+/** Float32 elements per staging chunk (a multiple of 16, the Box-Muller block). @internal */
+export const CHUNK = 16384;
+/** Byte offset of the first staging chunk; chunk i starts at STAGING + i * CHUNK * 4. @internal */
+export const STAGING = 65536;
+/** The number of staging chunks: model output, sample, noise, variance, and the two outputs. @internal */
+export const STAGING_SLOTS = 6;
+/** Byte offset where the allocTensor arena begins: the end of the module's initial 16 pages. @internal */
+export const ARENA_START = 16 * 65536;
+
+const wasmApi = (): WebAssemblyApi | undefined =>
+  (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+
+// (module (func (result v128) v128.const 0)): valid exactly where the engine has 128-bit SIMD.
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11,
+]);
+
+/**
+ * Whether this engine validates WebAssembly SIMD (a tiny module with a `v128.const`).
+ *
+ * @example
+ * ```ts
+ * simdSupported() // true on Node >= 16.4 and current browsers
+ * ```
+ */
+export const simdSupported = (): boolean => {
+  const api = wasmApi();
+  if (api === undefined) return false;
+  try {
+    return api.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+};
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Decodes base64 without atob or Buffer, so that it runs in any JavaScript engine. @internal */
+export const decodeBase64 = (text: string): Uint8Array => {
+  const clean = text.replace(/=+$/, '');
+  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let bits = 0;
+  let count = 0;
+  let at = 0;
+  for (let i = 0; i < clean.length; i++) {
+    bits = (bits << 6) | BASE64.indexOf(clean.charAt(i));
+    count += 6;
+    if (count >= 8) {
+      count -= 8;
+      out[at++] = (bits >>> count) & 0xff;
+    }
+  }
+  return out;
+};
+
+let instance: KernelExports | null | undefined;
+
+/**
+ * The instance, made synchronously on first call; null when WebAssembly or SIMD is unavailable or
+ * compilation is refused (a Content-Security-Policy without 'wasm-unsafe-eval', or a browser that
+ * limits synchronous compilation on its main thread): the JavaScript kernels then run.
+ *
+ * @internal
+ */
+export const kernels = (): KernelExports | null => {
+  if (instance !== undefined) return instance;
+  instance = null;
+  const api = wasmApi();
+  if (api === undefined || !simdSupported()) return null;
+  try {
+    const module = new api.Module(decodeBase64(KERNELS_WASM_BASE64));
+    const made = new api.Instance(module, {
+      env: {
+        abort: () => {
+          throw new Error('ddpm-scheduler: WebAssembly kernel aborted');
+        },
+      },
+    });
+    instance = made.exports as KernelExports;
+  } catch {
+    instance = null;
+  }
+  return instance;
+};
+
+let viewBuffer: ArrayBuffer | null = null;
+let f32View = new Float32Array(0);
+let u32View = new Uint32Array(0);
+
+/** A Float32Array over the whole memory, re-made only when the memory has grown. @internal */
+export const memoryF32 = (k: KernelExports): Float32Array => {
+  if (k.memory.buffer !== viewBuffer) {
+    viewBuffer = k.memory.buffer;
+    f32View = new Float32Array(viewBuffer);
+    u32View = new Uint32Array(viewBuffer);
+  }
+  return f32View;
+};
+
+/** A Uint32Array over the whole memory. @internal */
+export const memoryU32 = (k: KernelExports): Uint32Array => {
+  memoryF32(k);
+  return u32View;
+};
+
+/** The byte offset of staging chunk `slot`. @internal */
+export const stagingAt = (slot: number): number => STAGING + slot * CHUNK * 4;

@@ -1,0 +1,95 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { maxUlpDistance32 } from '../../test-utils/float.js';
+import { readRandomFixture } from '../../test-utils/random-fixture.js';
+import { GeneratorValue } from '../random/generator.js';
+import { rand, randn, randnInto, torchGenerator, generatorState, type TorchGenerator } from '../random/index.js';
+import { allocTensor, freeTensor } from './allocTensor.js';
+import { backend, setBackend } from './backend.js';
+import { CHUNK } from './instance.js';
+import { wasmRandnBlocks } from './randnBlocks.js';
+
+const initial = backend();
+afterAll(() => setBackend(initial));
+const fixture = readRandomFixture();
+
+/** Draws with one backend, from a fresh generator of `seed`. */
+const draw = (which: 'js' | 'wasm', seed: number, n: number): [Float32Array, TorchGenerator] => {
+  setBackend(which);
+  const out = new Float32Array(n);
+  const next = randnInto(out, torchGenerator(seed));
+  return [out, next];
+};
+
+describe('randn on the WebAssembly backend', () => {
+  beforeEach(() => setBackend('wasm'));
+
+  it.each(fixture.cases.map((c) => [c.name, c] as const))(
+    'is within 2 ulp of the numpy transcription of PyTorch and ends in the same state: %s',
+    (_name, c) => {
+      let g: TorchGenerator = torchGenerator(BigInt(c.seed));
+      for (const call of c.calls) {
+        const [tensor, next] = call.op === 'randn' ? randn(g, call.shape) : rand(g, call.shape);
+        const values = call.indices === undefined ? tensor.data : call.indices.map((i) => tensor.data[i] as number);
+        expect(maxUlpDistance32(values, call.values)).toBeLessThanOrEqual(call.op === 'rand' ? 0 : 2);
+        g = next;
+      }
+      const state = generatorState(g);
+      expect(state.index).toBe(c.final.index);
+      expect(state.words[0]).toBe(c.final.word0);
+    },
+  );
+
+  it.each([16, 17, 31, 624, 1000, 2 * CHUNK + 40, 100_003])(
+    'is within 2 ulp of the JavaScript backend and leaves the same generator state, n = %i',
+    (n) => {
+      const [wasm, wasmNext] = draw('wasm', 11, n);
+      const [js, jsNext] = draw('js', 11, n);
+      expect(maxUlpDistance32(wasm, js)).toBeLessThanOrEqual(2);
+      expect(generatorState(wasmNext)).toEqual(generatorState(jsNext));
+    },
+  );
+
+  it('chains: two draws from the returned generators equal the JavaScript chain within 2 ulp', () => {
+    let gw: TorchGenerator = torchGenerator(5);
+    let gj: TorchGenerator = torchGenerator(5);
+    for (const n of [40, 700, 33, 5000]) {
+      const [w, nw] = (setBackend('wasm'), randn(gw, [n]));
+      const [j, nj] = (setBackend('js'), randn(gj, [n]));
+      expect(maxUlpDistance32(w.data, j.data)).toBeLessThanOrEqual(2);
+      [gw, gj] = [nw, nj];
+    }
+    expect(generatorState(gw)).toEqual(generatorState(gj));
+  });
+
+  it('never writes the words of the generator it reads, and shares them when it does not regenerate', () => {
+    const g = torchGenerator(9);
+    const [, afterFirst] = randn(g, [624]);
+    const before = Array.from((afterFirst as GeneratorValue).words);
+    const [, same] = randn(afterFirst, [0]);
+    expect(same).toBe(afterFirst);
+    randn(afterFirst, [5000]);
+    expect(Array.from((afterFirst as GeneratorValue).words)).toEqual(before);
+    // index 624 -> one regeneration -> fresh words; then 16 more draws share them
+    const [, next] = randn(afterFirst, [16]);
+    const [, after] = randn(next, [16]);
+    expect((after as GeneratorValue).words).toBe((next as GeneratorValue).words);
+  });
+
+  it('draws straight into a tensor in WASM memory with the same values as into a plain array', () => {
+    const n = CHUNK + 48;
+    const t = E.getOrElseW((e: { message: string }) => { throw new Error(e.message); })(allocTensor([n]));
+    const nextDirect = randnInto(t.data, torchGenerator(3));
+    const plain = new Float32Array(n);
+    const nextPlain = randnInto(plain, torchGenerator(3));
+    expect(Array.from(t.data)).toEqual(Array.from(plain));
+    expect(generatorState(nextDirect)).toEqual(generatorState(nextPlain));
+    expect(E.isRight(freeTensor(t))).toBe(true);
+  });
+
+  it('declines n < 16 (the double-precision path with its cache stays in JavaScript) and the js backend', () => {
+    const g = torchGenerator(0) as GeneratorValue;
+    expect(wasmRandnBlocks(new Float32Array(15), g.words, g.index)).toBeNull();
+    setBackend('js');
+    expect(wasmRandnBlocks(new Float32Array(64), g.words, g.index)).toBeNull();
+  });
+});
