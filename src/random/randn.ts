@@ -21,6 +21,7 @@ import { GeneratorValue, isGeneratorValue, type TorchGenerator } from './generat
 import { MT_N } from './mt19937.js';
 import { checkShape } from './shape.js';
 import { sinCos } from './sincos.js';
+import { wasmRandnBlocks } from '../wasm/randnBlocks.js';
 
 // 2.0f * c10::pi<double> is evaluated in double, so theta is rounded to float32 only once.
 const TWO_PI = 2 * Math.PI;
@@ -97,6 +98,9 @@ const drawBlock = (out: Float32Array, base: number, cursor: MtCursor): void => {
 
 /** The n >= 16 path: float32 uniforms and 16-wide Box-Muller blocks, the ragged tail recomputed. */
 const fillBlocks = (out: Float32Array, source: GeneratorValue): GeneratorValue => {
+  // The WebAssembly backend draws the same uniforms, with float32 polynomial log, sin and cos.
+  const drawn = wasmRandnBlocks(out, source.words, source.index);
+  if (drawn !== null) return new GeneratorValue(source.seed, drawn.words ?? source.words, drawn.index, source.cachedNormal);
   const n = out.length;
   const cursor = new MtCursor(source.words, source.index);
   const fullBlocks = n - (n % BLOCK);

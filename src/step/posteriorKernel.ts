@@ -1,6 +1,7 @@
 import type { Tensor } from '../tensor/index.js';
 import { torchQuantileInPlace } from './quantile.js';
 import type { PosteriorCoefficients, StepOptions } from './types.js';
+import { NOISE_LEARNED, NOISE_NONE, NOISE_SCALED, wasmStepPass } from '../wasm/stepPass.js';
 
 // One grow-only scratch row for thresholding, so that repeated steps allocate nothing.
 let scratch = new Float32Array(0);
@@ -170,21 +171,33 @@ export const runPosterior = (
     const xd = predOriginalSample.data;
     const md = modelOutput.data;
     const sdata = sample.data;
+    // The WebAssembly backend runs the same operations (bit-identical); learned_range's exp stays here.
+    const scalars = { p, q, inv, clip, c, g, c0, ct, sd: k.noiseScale };
+    const prevOp = { data: pd, offset: po };
+    const x0Op = { data: xd, offset: xo };
+    const modelOp = { data: md, offset: mo };
+    const sampleOp = { data: sdata, offset: so };
     if (!k.addsNoise || noise === null) {
-      loopPlain(pd, po, xd, xo, md, mo, sdata, so, len, p, q, inv, clip, c, g, c0, ct);
+      if (!wasmStepPass(prevOp, x0Op, modelOp, sampleOp, null, null, len, NOISE_NONE, scalars)) {
+        loopPlain(pd, po, xd, xo, md, mo, sdata, so, len, p, q, inv, clip, c, g, c0, ct);
+      }
       continue;
     }
     const zo = noise.offset + b * (noise.stride[0] as number);
+    const noiseOp = { data: noise.data, offset: zo };
     if (varianceType === 'learned' || varianceType === 'learned_range') {
       const v = variance as Tensor;
       const vo = v.offset + b * (v.stride[0] as number);
       if (varianceType === 'learned') {
-        loopLearned(pd, po, xd, xo, md, mo, sdata, so, noise.data, zo, v.data, vo, len, p, q, inv, clip, c, g, c0, ct);
+        const varianceOp = { data: v.data, offset: vo };
+        if (!wasmStepPass(prevOp, x0Op, modelOp, sampleOp, noiseOp, varianceOp, len, NOISE_LEARNED, scalars)) {
+          loopLearned(pd, po, xd, xo, md, mo, sdata, so, noise.data, zo, v.data, vo, len, p, q, inv, clip, c, g, c0, ct);
+        }
       } else {
         loopRange(pd, po, xd, xo, md, mo, sdata, so, noise.data, zo, v.data, vo, len, p, q, inv, clip, c, g, c0, ct,
           k.minLogVariance, k.maxLogVariance);
       }
-    } else {
+    } else if (!wasmStepPass(prevOp, x0Op, modelOp, sampleOp, noiseOp, null, len, NOISE_SCALED, scalars)) {
       loopScaled(pd, po, xd, xo, md, mo, sdata, so, noise.data, zo, len, p, q, inv, clip, c, g, c0, ct, k.noiseScale);
     }
   }
