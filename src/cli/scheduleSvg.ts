@@ -11,6 +11,9 @@ const PANEL_HEIGHT = 300;
 const MARGIN = { top: 48, right: 24, bottom: 52, left: 64 };
 const LEGEND_ROW = 20;
 
+// Two decimals of a screen pixel are plenty and keep the file small.
+const round = (v: number): number => Math.round(v * 100) / 100;
+
 const escapeXml = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -60,8 +63,8 @@ export const scheduleSvg = (series: ReadonlyArray<ScheduleSeries>): string => {
       .nice();
     const path = line<ScheduleRow>()
       .defined((r) => Number.isFinite(panel.value(r)))
-      .x((r) => x(r.t))
-      .y((r) => y(panel.value(r)));
+      .x((r) => round(x(r.t)))
+      .y((r) => round(y(panel.value(r))));
     const xTicks = x.ticks(6).map(
       (t) =>
         `<g transform="translate(${x(t)},${innerHeight})"><line y2="6" stroke="#333"/><text y="20" text-anchor="middle">${x.tickFormat(6)(t)}</text></g>`,
@@ -76,7 +79,7 @@ export const scheduleSvg = (series: ReadonlyArray<ScheduleSeries>): string => {
         d.rows.length <= 60
           ? d.rows
               .filter((r) => Number.isFinite(panel.value(r)))
-              .map((r) => `<circle cx="${x(r.t)}" cy="${y(panel.value(r))}" r="2.5" fill="${stroke}"/>`)
+              .map((r) => `<circle cx="${round(x(r.t))}" cy="${round(y(panel.value(r)))}" r="2.5" fill="${stroke}"/>`)
               .join('')
           : '';
       return `<path d="${path(d.rows as ScheduleRow[]) ?? ''}" fill="none" stroke="${stroke}" stroke-width="2"/>${dots}`;
