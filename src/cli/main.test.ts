@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from './main.js';
+
+const run = async (argv: string[]) => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { stdout: (s) => out.push(s), stderr: (s) => err.push(s) });
+  return { code, stdout: out.join(''), stderr: err.join('') };
+};
+
+describe('main', () => {
+  it('prints the usage and exits 0 for --help', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: ddpm-scheduler <command> [options]');
+  });
+
+  it('exits 2 with the option, the value and a pointer to --help for bad arguments', async () => {
+    const r = await run(['schedule', '--format', 'png']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('ddpm-scheduler: --format: received "png"; allowed: one of table, json, svg\nRun ddpm-scheduler --help for the commands and options.\n');
+  });
+
+  it('exits 1 when the command fails', async () => {
+    const r = await run(['schedule', '--beta-end', '2']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('betaEnd: received 2');
+  });
+
+  it('prints the default schedule as JSON', async () => {
+    const r = await run(['schedule', '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).schedules[0].rows[999].t).toBe(999);
+  });
+
+  it('runs the demo and names the files it wrote and the quality figure', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ddpm-main-'));
+    try {
+      const r = await run(['demo', '--steps', '10', '--samples', '2', '--out', dir]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`wrote ${join(dir, 'samples.png')}`);
+      expect(r.stdout).toContain(`wrote ${join(dir, 'trajectory.png')}`);
+      expect(r.stdout).toContain(`wrote ${join(dir, 'schedule.svg')}`);
+      expect(r.stdout).toMatch(/quality: mean RMS distance to the nearest training glyph \d/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
