@@ -1,0 +1,444 @@
+// The benchmark harness: every figure beside its floor and its peers, measured in the same run and
+// reported as medians and ratios (this machine is shared and noisy; absolute times drift, ratios hold).
+// Prints the tables and writes docs/benchmarks.md. Run it with `npm run bench`, which builds first.
+//
+// Environment: DDPM_BENCH_LIB   the compiled index.js to measure (default: dist/esm/index.js)
+//              DDPM_BENCH_OUT   where to write the markdown (default: docs/benchmarks.md)
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { do_not_optimize, measure } from 'mitata';
+import {
+  bareBoxMuller,
+  maxAbsDifference,
+  ndarrayOpsStep,
+  plainLoop,
+  plainLoopMinMax,
+  setFloor,
+  streamingFloor,
+} from './peers.mjs';
+import {
+  formatBytes,
+  formatCount,
+  formatRatio,
+  formatTime,
+  markdownTable,
+  median,
+  textTable,
+  verdict,
+} from './report.mjs';
+import { defaultAlphasCumprod, libraryUrl, loadLibrary, rightOf, shapeFor, stepInputs } from './setup.mjs';
+
+const SIZES = [768, 16_384, 65_536, 1_048_576, 16_777_216];
+const LOOP_SIZES = [16_384, 65_536];
+const LOOP_STEPS = 1000;
+const RANDN_SAMPLES = 65_536;
+const BATCH_SHAPE = [4, 4, 64, 64];
+const BYTES_PER_ELEMENT = 20;
+const started = performance.now();
+const log = (line) => process.stderr.write(`${line}\n`);
+const lib = await loadLibrary();
+
+// ---------------------------------------------------------------------------------------------------
+// measuring
+
+/** mitata's median for one case; a large input gets a few samples, a small one enough to fill ~80 ms. */
+const medianOf = async (fn, n = 0) => {
+  const options =
+    n >= 4_000_000
+      ? { min_samples: 3, max_samples: 3, min_cpu_time: 0 }
+      : { min_samples: 12, min_cpu_time: 80e6, batch_samples: 128 };
+  const stats = await measure(fn, options);
+  return stats.p50;
+};
+
+/** Cases measured in interleaved rounds (the order reversed every other round), median of the rounds. */
+const interleaved = async (cases, n, rounds) => {
+  const samples = Object.fromEntries(cases.map(([name]) => [name, []]));
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 === 0 ? cases : [...cases].reverse();
+    for (const [name, fn] of order) samples[name].push(await medianOf(fn, n));
+  }
+  return Object.fromEntries(Object.entries(samples).map(([name, xs]) => [name, median(xs)]));
+};
+
+// ---------------------------------------------------------------------------------------------------
+// numpy, spawned once with every request; unset OpenBLAS core-type overrides that slow it on this CPU
+
+const numpyEnv = () => {
+  const env = { ...process.env };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  return env;
+};
+
+const runNumpy = (request) => {
+  const script = fileURLToPath(new URL('./numpy_peer.py', import.meta.url));
+  const probe = spawnSync('python3', ['-c', 'import numpy'], { env: numpyEnv(), encoding: 'utf8' });
+  if (probe.error !== undefined || probe.status !== 0) {
+    return { skipped: `python3 with numpy is not available (${probe.error?.message ?? probe.stderr.trim().split('\n').pop()})` };
+  }
+  const run = spawnSync('python3', [script, JSON.stringify(request)], {
+    env: numpyEnv(),
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  if (run.status !== 0) return { skipped: `the numpy peer failed: ${run.stderr.trim().split('\n').pop()}` };
+  return JSON.parse(run.stdout);
+};
+
+const numpyTime = (numpy, section, caseName, n) =>
+  numpy[section]?.find((r) => r.case === caseName && r.n === n)?.ns ?? NaN;
+
+// ---------------------------------------------------------------------------------------------------
+// 1. the step kernel beside its floors and peers
+
+const stepOptions = lib.defaultStepOptions;
+
+const benchStep = async (n) => {
+  const shape = shapeFor(n);
+  const { modelOutput, sample, noise, k, out } = stepInputs(lib, shape);
+  const inputs = { modelOutput, sample, noise };
+  const m = modelOutput.data;
+  const s = sample.data;
+  const z = noise.data;
+  const loopPrev = new Float32Array(n);
+  const loopX0 = new Float32Array(n);
+  const noiseHalf = z.subarray(0, n >> 1);
+  const scratchHalf = new Float32Array(n >> 1);
+  const scalars = [k.sqrtBetaProdT, 1 / k.sqrtAlphaProdT, k.predOriginalSampleCoeff, k.currentSampleCoeff, k.noiseScale];
+  const loopArgs = [loopPrev, loopX0, m, s, z, ...scalars];
+  const cases = [
+    ['posteriorStepInto', () => lib.posteriorStepInto(out, inputs, k, stepOptions)],
+    ['posteriorStep', () => do_not_optimize(lib.posteriorStep(inputs, k, stepOptions))],
+    ['set floor', () => setFloor(loopPrev, loopX0, m, s, noiseHalf, scratchHalf)],
+    ['streaming floor', () => streamingFloor(...loopArgs)],
+    ['plain loop', () => plainLoop(...loopArgs)],
+    ['plain loop, Math.min/max', () => plainLoopMinMax(...loopArgs)],
+    ['ndarray-ops', () => do_not_optimize(ndarrayOpsStep(modelOutput, sample, noise, k))],
+  ];
+  // the peers must compute the same step, or their ratios mean nothing
+  rightOf(lib.posteriorStepInto(out, inputs, k, stepOptions));
+  let worst = 0;
+  for (const peer of [plainLoop, plainLoopMinMax]) {
+    peer(...loopArgs);
+    worst = Math.max(worst, maxAbsDifference(out.prevSample.data, loopPrev), maxAbsDifference(out.predOriginalSample.data, loopX0));
+  }
+  const composed = ndarrayOpsStep(modelOutput, sample, noise, k);
+  worst = Math.max(worst, maxAbsDifference(out.prevSample.data, composed.prevSample.data));
+  if (!(worst < 1e-5)) throw new Error(`the step peers disagree with the kernel at n = ${n}: ${worst}`);
+  return interleaved(cases, n, n >= 4_000_000 ? 1 : 3);
+};
+
+// ---------------------------------------------------------------------------------------------------
+// 2. thresholding against clipping, per-sample timesteps against one timestep
+
+const benchVariants = async () => {
+  const n = BATCH_SHAPE.reduce((a, b) => a * b, 1);
+  const { modelOutput, sample, noise, alphasCumprod, k, out } = stepInputs(lib, BATCH_SHAPE);
+  const inputs = { modelOutput, sample, noise };
+  const thresholding = { ...stepOptions, thresholding: true, sampleMaxValue: 1.5 };
+  const perItem = [700, 500, 300, 100].map((t) => rightOf(lib.posteriorCoefficients(alphasCumprod, t, t - 1)));
+  const scheduler = rightOf(lib.setTimesteps(rightOf(lib.createScheduler()), 1000));
+  const timesteps = Int32Array.from([700, 500, 300, 100]);
+  return {
+    n,
+    ...(await interleaved(
+      [
+        ['clipped (Into)', () => lib.posteriorStepInto(out, inputs, k, stepOptions)],
+        ['thresholded (Into)', () => lib.posteriorStepInto(out, inputs, k, thresholding)],
+        ['one timestep (Into)', () => lib.posteriorStepInto(out, inputs, k, stepOptions)],
+        ['per-sample timesteps (Into)', () => lib.posteriorStepInto(out, inputs, perItem, stepOptions)],
+        ['one timestep (step)', () => do_not_optimize(lib.step(scheduler, { modelOutput, timestep: 500, sample, noise }))],
+        ['per-sample timesteps (step)', () =>
+          do_not_optimize(lib.step(scheduler, { modelOutput, timestep: timesteps, sample, noise }))],
+      ],
+      n,
+      3,
+    )),
+  };
+};
+
+// ---------------------------------------------------------------------------------------------------
+// 3. Gaussian noise, in ns per sample
+
+const benchRandom = async () => {
+  const out = new Float32Array(RANDN_SAMPLES);
+  const small = new Float32Array(15);
+  const g = lib.torchGenerator(0);
+  // small draws chain the generator, as a sampling loop does
+  let chained = g;
+  const perCall = await interleaved(
+    [
+      ['randInto (MT19937 uniform fill)', () => lib.randInto(out, g)],
+      ['randnInto (16-wide Box-Muller blocks)', () => lib.randnInto(out, g)],
+      ['bare Box-Muller over Math.random', () => bareBoxMuller(out)],
+      ['randnInto, n = 15 (double path + cache)', () => (chained = lib.randnInto(small, chained))],
+    ],
+    RANDN_SAMPLES,
+    3,
+  );
+  return Object.fromEntries(
+    Object.entries(perCall).map(([name, ns]) => [name, ns / (name.includes('n = 15') ? 15 : RANDN_SAMPLES)]),
+  );
+};
+
+// ---------------------------------------------------------------------------------------------------
+// 4. the seeded sampling loop, scheduler work only: the model is the identity in JS and in numpy
+
+const benchLoop = async (n) => {
+  const shape = shapeFor(n);
+  const scheduler = rightOf(lib.setTimesteps(rightOf(lib.createScheduler()), LOOP_STEPS));
+  const [xT, generator] = lib.randn(lib.torchGenerator(0), shape);
+  const identity = (x) => x;
+  const alphasCumprod = defaultAlphasCumprod(lib);
+  const buffers = [lib.allocate(shape), lib.allocate(shape)];
+  const x0 = lib.allocate(shape);
+  const noise = lib.allocate(shape);
+  // the same loop with the Into forms: two ping-pong buffers, noise drawn into one reused array
+  const intoLoop = () => {
+    buffers[0].data.set(xT.data);
+    let g = generator;
+    let current = 0;
+    for (const t of scheduler.timesteps) {
+      const k = rightOf(lib.posteriorCoefficients(alphasCumprod, t, t - 1));
+      if (k.addsNoise) g = lib.randnInto(noise.data, g);
+      const x = buffers[current];
+      const next = buffers[1 - current];
+      rightOf(lib.posteriorStepInto({ prevSample: next, predOriginalSample: x0 }, { modelOutput: identity(x), sample: x, noise }, k, stepOptions));
+      current = 1 - current;
+    }
+    return buffers[current];
+  };
+  const denoised = rightOf(lib.denoise(scheduler, identity, xT, { generator })).sample;
+  const worst = maxAbsDifference(denoised.data, intoLoop().data);
+  if (!(worst < 1e-4)) throw new Error(`the Into loop disagrees with denoise at n = ${n}: ${worst}`);
+  const options = { min_samples: 3, max_samples: 3, min_cpu_time: 0 };
+  const timed = async (fn) => (await measure(fn, options)).p50;
+  return {
+    denoise: await timed(() => do_not_optimize(lib.denoise(scheduler, identity, xT, { generator }))),
+    into: await timed(() => do_not_optimize(intoLoop())),
+  };
+};
+
+// ---------------------------------------------------------------------------------------------------
+// 5. bytes allocated per step, in a child process with --expose-gc
+
+const benchAllocation = () => {
+  const script = fileURLToPath(new URL('./allocation.mjs', import.meta.url));
+  const run = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--no-concurrent-array-buffer-sweeping', script, '65536', String(LOOP_STEPS)],
+    { env: { ...process.env, DDPM_BENCH_LIB: fileURLToPath(libraryUrl()) }, encoding: 'utf8' },
+  );
+  if (run.status !== 0) throw new Error(`the allocation child failed: ${run.stderr}`);
+  return JSON.parse(run.stdout);
+};
+
+// ---------------------------------------------------------------------------------------------------
+// the run
+
+const machine = () => {
+  let cpu = os.cpus()[0]?.model ?? 'unknown';
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
+    if (line !== undefined) cpu = line.split(':')[1].trim();
+  } catch {
+    // not Linux: os.cpus() already named the model
+  }
+  return {
+    cpu,
+    cores: os.cpus().length,
+    memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    load: os.loadavg().map((x) => x.toFixed(2)).join(', '),
+  };
+};
+
+const env = machine();
+log(`benchmarks on ${env.cpu}, ${env.cores} cores, Node ${env.node}`);
+
+log('numpy peer ...');
+const numpy = runNumpy({
+  step: { sizes: SIZES, minTime: 0.25 },
+  randn: { n: RANDN_SAMPLES, minTime: 0.25 },
+  loop: { sizes: LOOP_SIZES, steps: LOOP_STEPS, repeats: 3 },
+});
+if (numpy.skipped !== undefined) log(`numpy skipped: ${numpy.skipped}`);
+
+const step = {};
+for (const n of SIZES) {
+  log(`step kernel, ${n} elements ...`);
+  step[n] = await benchStep(n);
+}
+log('thresholding and per-sample timesteps ...');
+const variants = await benchVariants();
+log('random ...');
+const random = await benchRandom();
+const loops = {};
+for (const n of LOOP_SIZES) {
+  log(`sampling loop, ${n} elements ...`);
+  loops[n] = await benchLoop(n);
+}
+log('allocation ...');
+const allocation = benchAllocation();
+const elapsed = (performance.now() - started) / 1000;
+
+// ---------------------------------------------------------------------------------------------------
+// tables
+
+const stepTimes = SIZES.map((n) => [
+  formatCount(n),
+  ...['posteriorStepInto', 'posteriorStep', 'set floor', 'streaming floor', 'plain loop', 'plain loop, Math.min/max', 'ndarray-ops'].map(
+    (c) => formatTime(step[n][c]),
+  ),
+  formatTime(numpyTime(numpy, 'step', 'diffusers', n)),
+  formatTime(numpyTime(numpy, 'step', 'inplace', n)),
+  `${((BYTES_PER_ELEMENT * n) / step[n]['posteriorStepInto']).toFixed(1)}`,
+]);
+const stepTimeHeaders = ['elements', 'Into', 'pure step', 'set floor', 'streaming floor', 'plain loop', 'plain, min/max', 'ndarray-ops', 'numpy (diffusers)', 'numpy (out=)', 'Into GB/s'];
+
+const stepRatios = SIZES.map((n) => {
+  const into = step[n]['posteriorStepInto'];
+  return [
+    formatCount(n),
+    formatRatio(into / step[n]['plain loop']),
+    formatRatio(into / step[n]['streaming floor']),
+    formatRatio(into / step[n]['set floor']),
+    formatRatio(step[n]['posteriorStep'] / into),
+    formatRatio(step[n]['plain loop, Math.min/max'] / into),
+    formatRatio(step[n]['ndarray-ops'] / into),
+    formatRatio(numpyTime(numpy, 'step', 'diffusers', n) / into),
+    formatRatio(numpyTime(numpy, 'step', 'inplace', n) / into),
+  ];
+});
+const stepRatioHeaders = ['elements', 'Into / plain loop', 'Into / streaming floor', 'Into / set floor', 'pure / Into', 'min/max loop / Into', 'ndarray-ops / Into', 'numpy diffusers / Into', 'numpy out= / Into'];
+
+const targets = [];
+for (const n of SIZES.filter((x) => x >= 16_384)) {
+  const r = step[n]['posteriorStepInto'] / step[n]['plain loop'];
+  targets.push([`Into within 1.2x of the plain loop, ${formatCount(n)}`, '<= 1.20x', formatRatio(r), verdict(r, 1.2, '<=').text]);
+}
+for (const n of SIZES.filter((x) => x >= 16_384)) {
+  const r = step[n]['ndarray-ops'] / step[n]['posteriorStepInto'];
+  targets.push([`Into >= 5x faster than ndarray-ops, ${formatCount(n)}`, '>= 5.00x', formatRatio(r), verdict(r, 5, '>=').text]);
+}
+{
+  const r = step[65_536]['posteriorStep'] / step[65_536]['posteriorStepInto'];
+  targets.push(['pure step within 1.5x of Into, 65 536', '<= 1.50x', formatRatio(r), verdict(r, 1.5, '<=').text]);
+}
+const intoAllocation = allocation.find((a) => a.name === 'posteriorStepInto');
+targets.push([
+  'Into allocates no ArrayBuffer bytes per step (1000 steps)',
+  '0 B',
+  formatBytes(intoAllocation.external),
+  intoAllocation.external === 0 ? 'met' : 'missed',
+]);
+const targetHeaders = ['target', 'limit', 'measured', 'verdict'];
+
+const variantRows = [
+  ['clipped (Into)', formatTime(variants['clipped (Into)']), '1.00x'],
+  ['thresholded (Into)', formatTime(variants['thresholded (Into)']), formatRatio(variants['thresholded (Into)'] / variants['clipped (Into)'])],
+  ['one timestep (Into)', formatTime(variants['one timestep (Into)']), '1.00x'],
+  ['per-sample timesteps (Into)', formatTime(variants['per-sample timesteps (Into)']), formatRatio(variants['per-sample timesteps (Into)'] / variants['one timestep (Into)'])],
+  ['one timestep (scheduler step)', formatTime(variants['one timestep (step)']), '1.00x'],
+  ['per-sample timesteps (scheduler step)', formatTime(variants['per-sample timesteps (step)']), formatRatio(variants['per-sample timesteps (step)'] / variants['one timestep (step)'])],
+];
+const variantHeaders = [`case, [${BATCH_SHAPE.join(', ')}]`, 'median', 'ratio to its baseline'];
+
+const uniform = random['randInto (MT19937 uniform fill)'];
+const randomRows = [
+  ...Object.entries(random).map(([name, ns]) => [name, `${ns.toFixed(2)} ns`, formatRatio(ns / uniform)]),
+  ...['default_rng', 'RandomState'].map((c) => {
+    const ns = numpyTime(numpy, 'randn', c, RANDN_SAMPLES) / RANDN_SAMPLES;
+    const label = c === 'default_rng' ? 'numpy default_rng().standard_normal (float32)' : 'numpy RandomState().standard_normal (float64)';
+    return [label, Number.isFinite(ns) ? `${ns.toFixed(2)} ns` : 'n/a', formatRatio(ns / uniform)];
+  }),
+];
+const randomHeaders = [`generator, ${formatCount(RANDN_SAMPLES)} samples`, 'per sample', 'ratio to uniform fill'];
+
+const loopRows = LOOP_SIZES.map((n) => {
+  const np = numpyTime(numpy, 'loop', 'diffusers loop', n);
+  return [
+    formatCount(n),
+    formatTime(loops[n].denoise),
+    formatTime(loops[n].into),
+    formatTime(np),
+    formatTime(loops[n].denoise / LOOP_STEPS),
+    formatRatio(np / loops[n].denoise),
+    formatRatio(loops[n].denoise / loops[n].into),
+  ];
+});
+const loopHeaders = ['elements', 'denoise (pure)', 'Into loop', 'numpy diffusers loop', 'denoise per step', 'numpy / denoise', 'denoise / Into loop'];
+
+const allocationRows = allocation.map((a) => [a.name, formatBytes(a.external), formatBytes(a.heap), String(a.collections)]);
+const allocationHeaders = [`per step, ${formatCount(allocation[0].n)} elements, ${allocation[0].calls} steps`, 'ArrayBuffer bytes', 'JS heap bytes', 'collections'];
+
+// ---------------------------------------------------------------------------------------------------
+// print and write
+
+const sections = [
+  ['Targets', targetHeaders, targets],
+  ['Step kernel: medians (epsilon, clip to [-1, 1], fixed_small, explicit noise, contiguous)', stepTimeHeaders, stepTimes],
+  ['Step kernel: ratios (below 1 is faster than the reference on the right)', stepRatioHeaders, stepRatios],
+  ['Thresholding and per-sample timesteps', variantHeaders, variantRows],
+  ['Gaussian noise', randomHeaders, randomRows],
+  [`Seeded sampling loop, ${LOOP_STEPS} steps, scheduler work only`, loopHeaders, loopRows],
+  ['Bytes allocated per step', allocationHeaders, allocationRows],
+];
+for (const [title, headers, rows] of sections) console.log(`\n${title}\n${textTable(headers, rows)}`);
+console.log(`\n(${elapsed.toFixed(0)} s)`);
+
+const notesPath = new URL('./notes.md', import.meta.url);
+const notes = existsSync(notesPath) ? readFileSync(notesPath, 'utf8').trim() : '';
+const numpyLine =
+  numpy.skipped === undefined
+    ? `numpy ${numpy.numpy} (python3, spawned by the harness with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset in its environment only, because those overrides slow numpy on some processors)`
+    : `numpy: skipped (${numpy.skipped})`;
+
+const markdown = `# Benchmarks
+
+Generated by \`npm run bench\` (it builds the package, then runs \`node --expose-gc bench/run.mjs\` on the
+compiled JS in \`dist/esm\`, prints these tables and rewrites this file). Do not edit by hand; the analysis at
+the end comes from \`bench/notes.md\`.
+
+- Date: ${new Date().toISOString()}
+- Machine: ${env.cpu}, ${env.cores} cores, ${env.memory}, ${env.platform}; load average at start ${env.load}
+- Node ${env.node}, mitata ${JSON.parse(readFileSync(new URL('../node_modules/mitata/package.json', import.meta.url), 'utf8')).version}
+- ${numpyLine}
+- Whole run: ${elapsed.toFixed(0)} s
+
+How to read it: every figure is a median (mitata's p50 for JS, the median of repeated
+\`time.perf_counter_ns\` calls for numpy), and every comparison is a ratio of two figures measured in the same
+run: the machine is shared, so absolute times drift from run to run while ratios hold. Small inputs are
+measured in three interleaved rounds (the order reversed every other round) and the median round is kept.
+A step reads three float32 arrays (model output, sample, noise) and writes two (x0, x_prev): 20 bytes per
+element, so "Into GB/s" is 20 x elements / time. The set floor moves those 20 bytes per element with
+\`TypedArray.prototype.set\` (two whole copies and half a copy, a memcpy); the streaming floor reads the
+three arrays and writes the two in one scalar JS pass with the step's multiply-adds but no clamp; the plain
+loop (the reference of the 1.2x target) adds the clamp in the kernel's branchless form, so it is exactly the
+kernel's arithmetic without the library around it (validation, batch items, views, options); "plain,
+min/max" clamps with \`Math.min\`/\`Math.max\` as most hand-written code would; ndarray-ops evaluates the
+step one whole-array operation at a time with a new temporary per expression; numpy runs diffusers' expressions as diffusers writes them, and the same step with
+every ufunc writing into preallocated arrays (\`out=\`). Before timing, the harness checks that both plain
+loops and the ndarray-ops composition agree with the kernel (max abs difference < 1e-5) and that the Into
+sampling loop gives the same x_0 as \`denoise\`.
+
+${sections.map(([title, headers, rows]) => `## ${title}\n\n${markdownTable(headers, rows)}`).join('\n\n')}
+
+Shapes: 768 elements is [1, 3, 16, 16]; the others are [1, 4, s, s] (an SD latent layout); numpy uses flat
+arrays of the same length. Step timestep 500 of diffusers' default linear schedule. Thresholding uses
+ratio 0.995 and sampleMaxValue 1.5; the per-sample batch uses timesteps 700, 500, 300 and 100. The
+sampling loops start from randn with seed 0 and use the identity as the model in JS and in numpy; JS
+draws its noise with the PyTorch-compatible generator, numpy with its own \`default_rng\`. Allocation is
+counted by V8 (a GCProfiler session adds what each collection freed back to the heap difference) in a
+child process run with \`--expose-gc --no-concurrent-array-buffer-sweeping\`.
+
+${notes === '' ? '' : `## Analysis\n\n${notes}\n`}`;
+
+const outPath = process.env.DDPM_BENCH_OUT ?? fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
+writeFileSync(outPath, markdown);
+log(`wrote ${outPath.split('/').slice(-2).join('/')}`);
