@@ -16,6 +16,10 @@ import ndarray from 'ndarray';
 import type { PredictionType } from '../src/step/index.js';
 import type { Tensor } from '../src/tensor/index.js';
 
+// module-level bindings: under jest's vm context every lookup of the global Math is slow in hot loops
+const { exp, log, max, sqrt } = Math;
+const NEGATIVE_INFINITY = -Infinity;
+
 /** The three predictions of an exact denoiser for one noisy batch, each of the input's shape. */
 export interface Denoised {
   readonly x0: Tensor;
@@ -73,19 +77,20 @@ const readRow = (x: Tensor, b: number, out: Float64Array): void => {
 };
 
 /**
- * Builds a denoiser from an x0 posterior mean given row by row: `posteriorMean(row, a, b, out)` writes
- * E[x0 | x_t = row] into `out`. eps and v follow from x0 by the forward-process identities.
+ * Builds a denoiser from an x0 posterior mean given draw by draw: `posteriorMean(row, at, a, b, out)`
+ * writes E[x0 | x_t] for the draw `row[at .. at + dimension)` into `out[at .. at + dimension)`. eps and v
+ * follow from x0 by the forward-process identities.
  */
 const fromPosteriorMean =
-  (dimension: number, posteriorMean: (row: Float64Array, a: number, b: number, out: Float64Array) => void): ExactDenoiser =>
+  (dimension: number, posteriorMean: (row: Float64Array, at: number, a: number, b: number, out: Float64Array) => void): ExactDenoiser =>
   (xt, alphaBar) => {
     const shape = xt.shape.slice();
     const batch = shape[0] as number;
     const d = rowLength(shape);
     if (d % dimension !== 0) throw new Error(`exact denoiser: rows of ${d} values, not a multiple of ${dimension}`);
     if (!(alphaBar >= 0 && alphaBar < 1)) throw new Error(`exact denoiser: alphaBar ${alphaBar} outside [0, 1)`);
-    const a = Math.sqrt(alphaBar);
-    const b = Math.sqrt(1 - alphaBar);
+    const a = sqrt(alphaBar);
+    const b = sqrt(1 - alphaBar);
     const x0 = new Float32Array(batch * d);
     const eps = new Float32Array(batch * d);
     const v = new Float32Array(batch * d);
@@ -93,9 +98,7 @@ const fromPosteriorMean =
     const mean = new Float64Array(d);
     for (let r = 0; r < batch; r++) {
       readRow(xt, r, row);
-      for (let start = 0; start < d; start += dimension) {
-        posteriorMean(row.subarray(start, start + dimension), a, b, mean.subarray(start, start + dimension));
-      }
+      for (let at = 0; at < d; at += dimension) posteriorMean(row, at, a, b, mean);
       for (let i = 0; i < d; i++) {
         const m = mean[i] as number;
         const e = ((row[i] as number) - a * m) / b;
@@ -123,9 +126,11 @@ const meanVector = (mean: number | ArrayLike<number>, dimension: number): Float6
 export const gaussianDenoiser = (mean: number | ArrayLike<number>, std: number, dimension: number): ExactDenoiser => {
   const mu = meanVector(mean, dimension);
   const s2 = std * std;
-  return fromPosteriorMean(dimension, (row, a, b, out) => {
+  return fromPosteriorMean(dimension, (row, at, a, b, out) => {
     const gain = (a * s2) / (a * a * s2 + b * b);
-    for (let i = 0; i < dimension; i++) out[i] = (mu[i] as number) + gain * ((row[i] as number) - a * (mu[i] as number));
+    for (let i = 0; i < dimension; i++) {
+      out[at + i] = (mu[i] as number) + gain * ((row[at + i] as number) - a * (mu[i] as number));
+    }
   });
 };
 
@@ -148,33 +153,54 @@ export const mixtureDenoiser = (components: ReadonlyArray<GaussianComponent>): E
   if (first === undefined) throw new Error('mixtureDenoiser: no components');
   const d = first.mean.length;
   const total = components.reduce((sum, c) => sum + c.weight, 0);
-  const logWeights = components.map((c) => Math.log(c.weight / total));
+  const logWeights = components.map((c) => log(c.weight / total));
   const means = components.map((c) => Float64Array.from(c.mean));
   const vars = components.map((c) => c.std * c.std);
-  const logits = new Float64Array(components.length);
-  return fromPosteriorMean(d, (row, a, b, out) => {
+  const m = components.length;
+  const logits = new Float64Array(m);
+  // the per-component constants depend on alphaBar only: computed once per call, not once per draw
+  const inverseTwiceVariance = new Float64Array(m);
+  const logPrior = new Float64Array(m);
+  const gains = new Float64Array(m);
+  let lastA = NaN;
+  return fromPosteriorMean(d, (row, at, a, b, out) => {
+    if (a !== lastA) {
+      lastA = a;
+      for (let k = 0; k < m; k++) {
+        const s2 = vars[k] as number;
+        const total2 = a * a * s2 + b * b;
+        inverseTwiceVariance[k] = 1 / (2 * total2);
+        logPrior[k] = (logWeights[k] as number) - 0.5 * d * log(total2);
+        gains[k] = (a * s2) / total2;
+      }
+    }
     // log pi_k + log N(x_t; a mu_k, (a^2 s_k^2 + b^2) I), up to a constant shared by all k
-    let top = -Infinity;
-    for (let k = 0; k < components.length; k++) {
-      const total2 = a * a * (vars[k] as number) + b * b;
+    let top = NEGATIVE_INFINITY;
+    for (let k = 0; k < m; k++) {
       const mu = means[k] as Float64Array;
       let dist2 = 0;
       for (let i = 0; i < d; i++) {
-        const diff = (row[i] as number) - a * (mu[i] as number);
+        const diff = (row[at + i] as number) - a * (mu[i] as number);
         dist2 += diff * diff;
       }
-      logits[k] = (logWeights[k] as number) - dist2 / (2 * total2) - 0.5 * d * Math.log(total2);
-      top = Math.max(top, logits[k] as number);
+      const logit = (logPrior[k] as number) - dist2 * (inverseTwiceVariance[k] as number);
+      logits[k] = logit;
+      if (logit > top) top = logit;
     }
     let norm = 0;
-    for (let k = 0; k < components.length; k++) norm += Math.exp((logits[k] as number) - top);
-    out.fill(0);
-    for (let k = 0; k < components.length; k++) {
-      const r = Math.exp((logits[k] as number) - top) / norm;
-      const s2 = vars[k] as number;
-      const gain = (a * s2) / (a * a * s2 + b * b);
+    for (let k = 0; k < m; k++) {
+      const w = exp((logits[k] as number) - top);
+      logits[k] = w;
+      norm += w;
+    }
+    for (let i = 0; i < d; i++) out[at + i] = 0;
+    for (let k = 0; k < m; k++) {
+      const r = (logits[k] as number) / norm;
+      const gain = gains[k] as number;
       const mu = means[k] as Float64Array;
-      for (let i = 0; i < d; i++) out[i] = (out[i] as number) + r * ((mu[i] as number) + gain * ((row[i] as number) - a * (mu[i] as number)));
+      for (let i = 0; i < d; i++) {
+        out[at + i] = (out[at + i] as number) + r * ((mu[i] as number) + gain * ((row[at + i] as number) - a * (mu[i] as number)));
+      }
     }
   });
 };
@@ -196,25 +222,25 @@ export const datasetDenoiser = (points: ReadonlyArray<ArrayLike<number>>): Exact
   const d = first.length;
   const data = points.map((p) => Float64Array.from(p));
   const logits = new Float64Array(points.length);
-  return fromPosteriorMean(d, (row, a, b, out) => {
-    let top = -Infinity;
+  return fromPosteriorMean(d, (row, at, a, b, out) => {
+    let top = NEGATIVE_INFINITY;
     for (let k = 0; k < data.length; k++) {
       const p = data[k] as Float64Array;
       let dist2 = 0;
       for (let i = 0; i < d; i++) {
-        const diff = (row[i] as number) - a * (p[i] as number);
+        const diff = (row[at + i] as number) - a * (p[i] as number);
         dist2 += diff * diff;
       }
       logits[k] = -dist2 / (2 * b * b);
-      top = Math.max(top, logits[k] as number);
+      top = max(top, logits[k] as number);
     }
     let norm = 0;
-    for (let k = 0; k < data.length; k++) norm += Math.exp((logits[k] as number) - top);
-    out.fill(0);
+    for (let k = 0; k < data.length; k++) norm += exp((logits[k] as number) - top);
+    for (let i = 0; i < d; i++) out[at + i] = 0;
     for (let k = 0; k < data.length; k++) {
-      const w = Math.exp((logits[k] as number) - top) / norm;
+      const w = exp((logits[k] as number) - top) / norm;
       const p = data[k] as Float64Array;
-      for (let i = 0; i < d; i++) out[i] = (out[i] as number) + w * (p[i] as number);
+      for (let i = 0; i < d; i++) out[at + i] = (out[at + i] as number) + w * (p[i] as number);
     }
   });
 };
