@@ -17,7 +17,9 @@ const expectedExports = ['schedulerError', 'SchedulerException',
   // scheduler
   'createScheduler', 'validateConfig', 'fromDiffusersConfig', 'toDiffusersConfig', 'parseDiffusersConfig',
   'setTimesteps', 'previousTimestep', 'scaleModelInput', 'step', 'addNoise', 'getVelocity', 'denoise',
-  'denoiseAsync', 'isDDPMScheduler', 'stepOptionsOf'];
+  'denoiseAsync', 'isDDPMScheduler', 'stepOptionsOf',
+  // wasm backend
+  'backend', 'setBackend', 'allocTensor', 'freeTensor', 'isWasmTensor', 'reserveTensorMemory'];
 
 const expectedNodeExports = ['loadScheduler', 'saveScheduler', 'resolveSchedulerConfigPath'];
 
@@ -95,6 +97,13 @@ const exercise = (lib) => {
   assert.equal(out._tag, 'Right');
   const sum = out.right.sample.data.reduce((a, v) => a + Math.abs(v), 0);
   assert.ok(Math.abs(sum - 258.9606) < 1e-2, `diffusers' full loop sum ${sum}`);
+
+  // backends: one is active, and a WASM-backed tensor round-trips through a step with no copy
+  assert.ok(['wasm', 'js'].includes(lib.backend()), `backend ${lib.backend()}`);
+  const t = lib.allocTensor([1, 4]);
+  assert.equal(t._tag, 'Right');
+  assert.deepEqual(t.right.shape, [1, 4]);
+  assert.equal(lib.freeTensor(t.right)._tag, 'Right');
 };
 
 const exerciseNode = (node) => {

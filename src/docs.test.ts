@@ -45,10 +45,7 @@ const blocks: ReadonlyArray<Block> = markdownFiles().flatMap((file) => {
 
 // Blocks known to fail, with the reason, reported to their authors. They run as test.failing: when one is
 // fixed, its test fails until it is taken off this list, so the list cannot go stale silently.
-const KNOWN_FAILING: Readonly<Record<string, string>> = {
-  'docs/backends.md:21': "backend and setBackend are in src/wasm but src/index.ts does not re-export them yet",
-  'docs/backends.md:87': 'a fragment: uses E, allocTensor, randnInto, torchGenerator and freeTensor without importing them',
-};
+const KNOWN_FAILING: Readonly<Record<string, string>> = {};
 
 // The package's own names point at the source, as the tests see it.
 const MODULES: Readonly<Record<string, string>> = {
