@@ -48,10 +48,11 @@ export interface ConfigFields {
   readonly precision?: string;
 }
 
-type Kind = 'number' | 'string' | 'boolean' | 'numbers or null';
+/** The JSON type a `scheduler_config.json` key must have. */
+export type JsonKind = 'number' | 'string' | 'boolean' | 'numbers or null';
 
 /** snake_case key, camelCase field, JSON type: the whole DDPMScheduler surface in one table. */
-export const DIFFUSERS_KEYS: ReadonlyArray<readonly [string, keyof ConfigFields, Kind]> = [
+export const DIFFUSERS_KEYS: ReadonlyArray<readonly [string, keyof ConfigFields, JsonKind]> = [
   ['num_train_timesteps', 'numTrainTimesteps', 'number'],
   ['beta_start', 'betaStart', 'number'],
   ['beta_end', 'betaEnd', 'number'],
@@ -86,7 +87,7 @@ const isPlainObject = (x: unknown): x is Record<string, unknown> =>
 
 const own = (o: Record<string, unknown>, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
 
-const readValue = (key: string, kind: Kind, value: unknown): E.Either<SchedulerError, unknown> => {
+const readValue = (key: string, kind: JsonKind, value: unknown): E.Either<SchedulerError, unknown> => {
   switch (kind) {
     case 'number':
       return typeof value === 'number' ? E.right(value) : E.left(schedulerError('InvalidNumber', key, value, 'a JSON number'));

@@ -5,7 +5,7 @@
  * @module
  */
 export { DEFAULT_DDPM_CONFIG, PREDICTION_TYPES, VARIANCE_TYPES, stepOptionsOf, validateConfig, type DDPMConfig, type ValidatedConfig } from './config.js';
-export { DIFFUSERS_KEYS, MAX_TRAINED_BETAS, parseDiffusersConfig, type ConfigFields, type DiffusersDDPMConfig, type ParsedDiffusersConfig } from './diffusersConfig.js';
+export { DIFFUSERS_KEYS, MAX_TRAINED_BETAS, parseDiffusersConfig, type ConfigFields, type JsonKind, type DiffusersDDPMConfig, type ParsedDiffusersConfig } from './diffusersConfig.js';
 export { createScheduler, isDDPMScheduler, type DDPMScheduler } from './scheduler.js';
 export { fromDiffusersConfig } from './fromDiffusersConfig.js';
 export { toDiffusersConfig } from './toDiffusersConfig.js';

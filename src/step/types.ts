@@ -1,11 +1,8 @@
 import type { Tensor } from '../tensor/index.js';
 
-/**
- * A schedule table such as `alphasCumprod`. A `Float32Array` means diffusers' float32 arithmetic
- * (coefficients rounded to float32 where torch rounds them); a `Float64Array` means
- * `precision: 'float64'` (coefficients in double).
- */
-export type Table = Float32Array | Float64Array;
+// The schedule layer's table type: a Float32Array means diffusers' float32 arithmetic, a Float64Array
+// means precision 'float64' (coefficients in double).
+export type { Table } from '../schedule/types.js';
 
 /** What the model predicts, with diffusers' names: the noise, the clean sample, or the velocity. */
 export type PredictionType = 'epsilon' | 'sample' | 'v_prediction';
