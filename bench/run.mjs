@@ -40,6 +40,14 @@ const BYTES_PER_ELEMENT = 20;
 const started = performance.now();
 const log = (line) => process.stderr.write(`${line}\n`);
 const lib = await loadLibrary();
+// The issue's targets are about the JS kernels: measure with the JS backend, and the WebAssembly one
+// (when this build and engine have it) only as an extra column of the step table.
+const hasBackends = typeof lib.setBackend === 'function';
+const wasmAvailable = hasBackends && lib.setBackend('wasm')._tag === 'Right';
+const useBackend = (name) => {
+  if (hasBackends) rightOf(lib.setBackend(name));
+};
+useBackend('js');
 
 // ---------------------------------------------------------------------------------------------------
 // measuring
@@ -119,6 +127,14 @@ const benchStep = async (n) => {
     ['plain loop, Math.min/max', () => plainLoopMinMax(...loopArgs)],
     ['ndarray-ops', () => do_not_optimize(ndarrayOpsStep(modelOutput, sample, noise, k))],
   ];
+  if (wasmAvailable) {
+    const wasmOut = { prevSample: lib.allocate(shape), predOriginalSample: lib.allocate(shape) };
+    cases.push(['posteriorStepInto (wasm)', () => {
+      useBackend('wasm');
+      lib.posteriorStepInto(wasmOut, inputs, k, stepOptions);
+      useBackend('js');
+    }]);
+  }
   // the peers must compute the same step, or their ratios mean nothing
   rightOf(lib.posteriorStepInto(out, inputs, k, stepOptions));
   let worst = 0;
@@ -129,7 +145,7 @@ const benchStep = async (n) => {
   const composed = ndarrayOpsStep(modelOutput, sample, noise, k);
   worst = Math.max(worst, maxAbsDifference(out.prevSample.data, composed.prevSample.data));
   if (!(worst < 1e-5)) throw new Error(`the step peers disagree with the kernel at n = ${n}: ${worst}`);
-  return interleaved(cases, n, n >= 4_000_000 ? 1 : 3);
+  return interleaved(cases, n, 3);
 };
 
 // ---------------------------------------------------------------------------------------------------
@@ -215,12 +231,20 @@ const benchLoop = async (n) => {
   const denoised = rightOf(lib.denoise(scheduler, identity, xT, { generator })).sample;
   const worst = maxAbsDifference(denoised.data, intoLoop().data);
   if (!(worst < 1e-4)) throw new Error(`the Into loop disagrees with denoise at n = ${n}: ${worst}`);
-  const options = { min_samples: 3, max_samples: 3, min_cpu_time: 0 };
-  const timed = async (fn) => (await measure(fn, options)).p50;
-  return {
-    denoise: await timed(() => do_not_optimize(lib.denoise(scheduler, identity, xT, { generator }))),
-    into: await timed(() => do_not_optimize(intoLoop())),
-  };
+  // each run takes seconds, so one run per case and round, in three interleaved rounds (both already warmed up)
+  const cases = [
+    ['denoise', () => do_not_optimize(lib.denoise(scheduler, identity, xT, { generator }))],
+    ['into', () => do_not_optimize(intoLoop())],
+  ];
+  const samples = { denoise: [], into: [] };
+  for (let r = 0; r < 3; r++) {
+    for (const [name, fn] of r % 2 === 0 ? cases : [...cases].reverse()) {
+      const t0 = performance.now();
+      fn();
+      samples[name].push((performance.now() - t0) * 1e6);
+    }
+  }
+  return { denoise: median(samples.denoise), into: median(samples.into) };
 };
 
 // ---------------------------------------------------------------------------------------------------
@@ -231,7 +255,7 @@ const benchAllocation = () => {
   const run = spawnSync(
     process.execPath,
     ['--expose-gc', '--no-concurrent-array-buffer-sweeping', script, '65536', String(LOOP_STEPS)],
-    { env: { ...process.env, DDPM_BENCH_LIB: fileURLToPath(libraryUrl()) }, encoding: 'utf8' },
+    { env: { ...process.env, DDPM_BACKEND: 'js', DDPM_BENCH_LIB: fileURLToPath(libraryUrl()) }, encoding: 'utf8' },
   );
   if (run.status !== 0) throw new Error(`the allocation child failed: ${run.stderr}`);
   return JSON.parse(run.stdout);
@@ -285,6 +309,18 @@ for (const n of LOOP_SIZES) {
 }
 log('allocation ...');
 const allocation = benchAllocation();
+let backends = '';
+const wasmBench = fileURLToPath(new URL('./wasm.mjs', import.meta.url));
+if (wasmAvailable && existsSync(wasmBench)) {
+  log('both backends (bench/wasm.mjs) ...');
+  // its numpy child inherits this environment, so the OpenBLAS overrides are unset there too
+  const run = spawnSync(process.execPath, ['--expose-gc', wasmBench], {
+    env: { ...numpyEnv(), DDPM_BENCH_LIB: fileURLToPath(libraryUrl()) },
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  backends = run.status === 0 ? run.stdout.trim() : `bench/wasm.mjs failed: ${run.stderr.trim().split('\n').pop()}`;
+}
 const elapsed = (performance.now() - started) / 1000;
 
 // ---------------------------------------------------------------------------------------------------
@@ -297,9 +333,10 @@ const stepTimes = SIZES.map((n) => [
   ),
   formatTime(numpyTime(numpy, 'step', 'diffusers', n)),
   formatTime(numpyTime(numpy, 'step', 'inplace', n)),
+  formatTime(step[n]['posteriorStepInto (wasm)'] ?? NaN),
   `${((BYTES_PER_ELEMENT * n) / step[n]['posteriorStepInto']).toFixed(1)}`,
 ]);
-const stepTimeHeaders = ['elements', 'Into', 'pure step', 'set floor', 'streaming floor', 'plain loop', 'plain, min/max', 'ndarray-ops', 'numpy (diffusers)', 'numpy (out=)', 'Into GB/s'];
+const stepTimeHeaders = ['elements', 'Into', 'pure step', 'set floor', 'streaming floor', 'plain loop', 'plain, min/max', 'ndarray-ops', 'numpy (diffusers)', 'numpy (out=)', 'Into (wasm)', 'Into GB/s'];
 
 const stepRatios = SIZES.map((n) => {
   const into = step[n]['posteriorStepInto'];
@@ -313,9 +350,10 @@ const stepRatios = SIZES.map((n) => {
     formatRatio(step[n]['ndarray-ops'] / into),
     formatRatio(numpyTime(numpy, 'step', 'diffusers', n) / into),
     formatRatio(numpyTime(numpy, 'step', 'inplace', n) / into),
+    formatRatio((step[n]['posteriorStepInto (wasm)'] ?? NaN) / into),
   ];
 });
-const stepRatioHeaders = ['elements', 'Into / plain loop', 'Into / streaming floor', 'Into / set floor', 'pure / Into', 'min/max loop / Into', 'ndarray-ops / Into', 'numpy diffusers / Into', 'numpy out= / Into'];
+const stepRatioHeaders = ['elements', 'Into / plain loop', 'Into / streaming floor', 'Into / set floor', 'pure / Into', 'min/max loop / Into', 'ndarray-ops / Into', 'numpy diffusers / Into', 'numpy out= / Into', 'wasm Into / JS Into'];
 
 const targets = [];
 for (const n of SIZES.filter((x) => x >= 16_384)) {
@@ -390,6 +428,7 @@ const sections = [
   ['Bytes allocated per step', allocationHeaders, allocationRows],
 ];
 for (const [title, headers, rows] of sections) console.log(`\n${title}\n${textTable(headers, rows)}`);
+if (backends !== '') console.log(`\nBoth backends (bench/wasm.mjs)\n${backends}`);
 console.log(`\n(${elapsed.toFixed(0)} s)`);
 
 const notesPath = new URL('./notes.md', import.meta.url);
@@ -410,10 +449,11 @@ the end comes from \`bench/notes.md\`.
 - Node ${env.node}, mitata ${JSON.parse(readFileSync(new URL('../node_modules/mitata/package.json', import.meta.url), 'utf8')).version}
 - ${numpyLine}
 - Whole run: ${elapsed.toFixed(0)} s
+- Backend: ${hasBackends ? `JavaScript for every figure except the "Into (wasm)" column and the last section (WebAssembly SIMD ${wasmAvailable ? 'available' : 'not available'} here)` : 'JavaScript (this build has no other)'}
 
 How to read it: every figure is a median (mitata's p50 for JS, the median of repeated
 \`time.perf_counter_ns\` calls for numpy), and every comparison is a ratio of two figures measured in the same
-run: the machine is shared, so absolute times drift from run to run while ratios hold. Small inputs are
+run: the machine is shared, so absolute times drift from run to run while ratios hold. Every case is
 measured in three interleaved rounds (the order reversed every other round) and the median round is kept.
 A step reads three float32 arrays (model output, sample, noise) and writes two (x0, x_prev): 20 bytes per
 element, so "Into GB/s" is 20 x elements / time. The set floor moves those 20 bytes per element with
@@ -437,7 +477,7 @@ draws its noise with the PyTorch-compatible generator, numpy with its own \`defa
 counted by V8 (a GCProfiler session adds what each collection freed back to the heap difference) in a
 child process run with \`--expose-gc --no-concurrent-array-buffer-sweeping\`.
 
-${notes === '' ? '' : `## Analysis\n\n${notes}\n`}`;
+${backends === '' ? '' : `## Both backends at 65 536 elements (bench/wasm.mjs, run by the harness)\n\n${backends}\n\n`}${notes === '' ? '' : `## Analysis\n\n${notes}\n`}`;
 
 const outPath = process.env.DDPM_BENCH_OUT ?? fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
 writeFileSync(outPath, markdown);
