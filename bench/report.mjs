@@ -41,7 +41,7 @@ export const verdict = (measured, limit, direction) => {
   const met = direction === '<=' ? measured <= limit : measured >= limit;
   if (met) return { met, text: 'met' };
   const factor = direction === '<=' ? measured / limit : limit / measured;
-  return { met, text: `missed by ${formatRatio(factor)} (${Math.round((factor - 1) * 100)}%)` };
+  return { met, text: `missed by ${((factor - 1) * 100).toFixed(1)}%` };
 };
 
 const widthsOf = (headers, rows) =>
