@@ -4,13 +4,12 @@
  * @module
  */
 import * as E from 'fp-ts/lib/Either.js';
-import ndarray from 'ndarray';
-import { SchedulerException, schedulerError, type SchedulerError } from '../errors.js';
+import type { SchedulerError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { MtCursor, TWO_POW_MINUS_24 } from './cursor.js';
-import { GeneratorValue, isGeneratorValue, type TorchGenerator } from './generator.js';
+import { GeneratorValue, type TorchGenerator } from './generator.js';
 import { MT_N } from './mt19937.js';
-import { checkShape } from './shape.js';
+import { drawTensor, orThrow } from './draw.js';
 
 /**
  * The kernel form of {@link rand}: fills `out` with exactly what `torch.rand(n)` (n = `out.length`)
@@ -72,16 +71,7 @@ export const randInto = (out: Float32Array, g: TorchGenerator): TorchGenerator =
 export const tryRand = (
   g: TorchGenerator,
   shape: ReadonlyArray<number>,
-): E.Either<SchedulerError, readonly [Tensor, TorchGenerator]> => {
-  if (!isGeneratorValue(g)) {
-    return E.left(schedulerError('InvalidGeneratorState', 'g', g, 'a generator made by torchGenerator or fromGeneratorState'));
-  }
-  const checked = checkShape(shape);
-  if (E.isLeft(checked)) return checked;
-  const data = new Float32Array(checked.right.numel);
-  const next = randInto(data, g);
-  return E.right(Object.freeze([ndarray(data, checked.right.shape.slice()), next] as const));
-};
+): E.Either<SchedulerError, readonly [Tensor, TorchGenerator]> => drawTensor(randInto, g, shape);
 
 /**
  * Uniform noise on [0, 1): `torch.rand(shape)` with the same seed gives the same numbers. `g` is
@@ -94,8 +84,5 @@ export const tryRand = (
  * // u.data ≈ [0.4963, 0.7682, 0.0885]
  * ```
  */
-export const rand = (g: TorchGenerator, shape: ReadonlyArray<number>): readonly [Tensor, TorchGenerator] => {
-  const result = tryRand(g, shape);
-  if (E.isLeft(result)) throw new SchedulerException(result.left);
-  return result.right;
-};
+export const rand = (g: TorchGenerator, shape: ReadonlyArray<number>): readonly [Tensor, TorchGenerator] =>
+  orThrow(tryRand(g, shape));

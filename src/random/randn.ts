@@ -13,13 +13,12 @@
  * @module
  */
 import * as E from 'fp-ts/lib/Either.js';
-import ndarray from 'ndarray';
-import { SchedulerException, schedulerError, type SchedulerError } from '../errors.js';
+import type { SchedulerError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { MtCursor, TWO_POW_MINUS_24 } from './cursor.js';
-import { GeneratorValue, isGeneratorValue, type TorchGenerator } from './generator.js';
+import { GeneratorValue, type TorchGenerator } from './generator.js';
 import { MT_N } from './mt19937.js';
-import { checkShape } from './shape.js';
+import { drawTensor, orThrow } from './draw.js';
 import { sinCos } from './sincos.js';
 import { wasmRandnBlocks } from '../wasm/randnBlocks.js';
 
@@ -165,16 +164,7 @@ export const randnInto = (out: Float32Array, g: TorchGenerator): TorchGenerator 
 export const tryRandn = (
   g: TorchGenerator,
   shape: ReadonlyArray<number>,
-): E.Either<SchedulerError, readonly [Tensor, TorchGenerator]> => {
-  if (!isGeneratorValue(g)) {
-    return E.left(schedulerError('InvalidGeneratorState', 'g', g, 'a generator made by torchGenerator or fromGeneratorState'));
-  }
-  const checked = checkShape(shape);
-  if (E.isLeft(checked)) return checked;
-  const data = new Float32Array(checked.right.numel);
-  const next = randnInto(data, g);
-  return E.right(Object.freeze([ndarray(data, checked.right.shape.slice()), next] as const));
-};
+): E.Either<SchedulerError, readonly [Tensor, TorchGenerator]> => drawTensor(randnInto, g, shape);
 
 /**
  * Standard normal noise: `torch.randn(shape)` with the same seed gives the same numbers (see
@@ -189,8 +179,5 @@ export const tryRandn = (
  * const [again] = randn(torchGenerator(0), [2, 3]); // the same numbers
  * ```
  */
-export const randn = (g: TorchGenerator, shape: ReadonlyArray<number>): readonly [Tensor, TorchGenerator] => {
-  const result = tryRandn(g, shape);
-  if (E.isLeft(result)) throw new SchedulerException(result.left);
-  return result.right;
-};
+export const randn = (g: TorchGenerator, shape: ReadonlyArray<number>): readonly [Tensor, TorchGenerator] =>
+  orThrow(tryRandn(g, shape));
