@@ -4,6 +4,7 @@
 //
 // Environment: DDPM_BENCH_LIB   the compiled index.js to measure (default: dist/esm/index.js)
 //              DDPM_BENCH_OUT   where to write the markdown (default: docs/benchmarks.md)
+//              DDPM_BENCH_SOURCE  how the library was built, for the report (default: npm run bench's build)
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
@@ -460,6 +461,7 @@ the end comes from \`bench/notes.md\`.
 
 - Date: ${new Date().toISOString()}
 - Machine: ${env.cpu}, ${env.cores} cores, ${env.memory}, ${env.platform}; load average at start ${env.load}
+- Library: ${process.env.DDPM_BENCH_SOURCE ?? 'dist/esm, built by npm run bench from the working tree'}
 - Node ${env.node}, mitata ${JSON.parse(readFileSync(new URL('../node_modules/mitata/package.json', import.meta.url), 'utf8')).version}
 - ${numpyLine}
 - Whole run: ${elapsed.toFixed(0)} s
