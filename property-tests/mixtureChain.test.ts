@@ -5,10 +5,11 @@
  * decided at high noise) and lands each mode in its place (decided at low noise).
  */
 import * as E from 'fp-ts/lib/Either.js';
+import ndarray from 'ndarray';
 import { createScheduler, denoise, randn, setTimesteps, torchGenerator, type DDPMConfig, type Tensor } from '../src/index.js';
 import { unwrap } from '../test-utils/diffusersTest.js';
 import { exactModel, mixtureDenoiser, type GaussianComponent } from '../test-utils/exactDenoisers.js';
-import { alphasCumprod64, linearBetas64 } from '../test-utils/gaussianChain.js';
+import { alphasCumprod64, ddpmSteps, linearBetas64, referenceTimesteps, type ReferenceSpacing } from '../test-utils/gaussianChain.js';
 
 const HEAVY = process.env.DDPM_HEAVY === '1';
 const LIMIT = 4;
@@ -28,6 +29,24 @@ const sample = (config: Partial<DDPMConfig>, steps: number, seed: number): Tenso
   const model = exactModel(mixtureDenoiser(COMPONENTS), table64, s.config.predictionType);
   const [xT, g] = randn(torchGenerator(seed), SHAPE);
   return unwrap(denoise(s, model, xT, { generator: g })).sample;
+};
+
+/**
+ * An independent DDPM loop, simpler than the code under test: x_prev = c0 x0 + ct x_t + sd z with the
+ * float64 coefficients of test-utils/gaussianChain.ts, the exact x0, and noise from another seed.
+ */
+const referenceSample = (spacing: ReferenceSpacing, steps: number, seed: number): Tensor => {
+  const denoiser = mixtureDenoiser(COMPONENTS);
+  const timesteps = referenceTimesteps(spacing, 1000, steps);
+  let [x, g] = randn(torchGenerator(seed), SHAPE);
+  for (const { alphaBar, c0, ct, sd } of ddpmSteps(table64, timesteps)) {
+    const x0 = denoiser(x, alphaBar).x0.data;
+    let z: Tensor;
+    [z, g] = randn(g, SHAPE);
+    const next = x.data.map((xi, i) => c0 * (x0[i] as number) + ct * xi + sd * (z.data[i] as number));
+    x = ndarray(next, SHAPE);
+  }
+  return x;
 };
 
 interface ComponentStats {
@@ -81,7 +100,30 @@ describe('the DDPM chain on a three-component Gaussian mixture with the exact de
   test.each(cases)('%s: component weights and means within 4 standard errors', (_name, config, steps, seed) => {
     const z = zScoresOf(sample(config, steps, seed));
     for (const w of z.weights) expect(Math.abs(w)).toBeLessThan(LIMIT);
-    for (const m of z.means) expect(Math.abs(m)).toBeLessThan(LIMIT);
+    // with DDPM_HEAVY's samples the 100-step chain's own bias (~0.01, see the two-sample test below)
+    // exceeds 4 standard errors against the data; the two-sample test checks those means instead
+    const means = HEAVY && steps < 1000 ? [] : z.means;
+    for (const m of means) expect(Math.abs(m)).toBeLessThan(LIMIT);
+  });
+
+  test.each([
+    ['100 leading steps, epsilon', 'leading', { predictionType: 'epsilon' }, 14],
+    ['100 trailing steps, v_prediction', 'trailing', { predictionType: 'v_prediction', timestepSpacing: 'trailing' }, 15],
+  ] as const)('%s: component means agree with an independent float64 DDPM loop (two-sample, 4 standard errors)', (_name, spacing, config, seed) => {
+    // at 100 steps DDPM itself pulls the modes by ~0.01 (about 2 standard errors here, 4.5 with DDPM_HEAVY's
+    // samples): a property of the discretised chain, which the reference loop shares
+    const ours = assign(sample(config, 100, seed));
+    const reference = assign(referenceSample(spacing, 100, seed + 100));
+    COMPONENTS.forEach((c, k) => {
+      const a = ours[k] as ComponentStats;
+      const b = reference[k] as ComponentStats;
+      [0, 1].forEach((j) => {
+        const z = (a.sum[j] as number) / a.count - (b.sum[j] as number) / b.count;
+        const se = c.std * Math.sqrt(1 / a.count + 1 / b.count);
+        if (process.env.DDPM_REPORT === '1') console.log('two-sample z', k, j, (z / se).toFixed(2));
+        expect(Math.abs(z / se)).toBeLessThan(LIMIT);
+      });
+    });
   });
 
   test('negative control: the model asked at the next timestep instead of the current one fails the check', () => {
