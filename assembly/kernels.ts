@@ -4,8 +4,8 @@
 // No allocation and no runtime: every function works on pointers into the module's memory that the
 // JavaScript side hands over (staging chunks, generator state, or tensors made by allocTensor).
 //
-// Step kernels run in f64x2 with the very operations of the JavaScript kernel, in the same order, so
-// both backends give bit-identical outputs. The generator runs MT19937 and the uniform extraction in
+// Step kernels run the very operations of the JavaScript kernel, in the same order, so both backends
+// give bit-identical outputs: f32x4 in torch's float32 op order for float32 tables, f64x2 for float64. The generator runs MT19937 and the uniform extraction in
 // i32x4 and Box-Muller in f32x4 with a float32 polynomial log; the angle's reduction and its sine and
 // cosine polynomials run in f64x2 and are rounded to float32 (see sinCos4 for why).
 
@@ -26,94 +26,171 @@ function pack32(a: v128, b: v128): v128 {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// The posterior step (DDPM eq. 7 and 15), two lanes of double at a time
+// The posterior step (DDPM eq. 7 and 15)
+//
+// step32 (float32 tables) does diffusers' eager torch ops one by one in f32x4: each product, sum and
+// quotient is its own IEEE float32 op, as torch runs them unfused. step64 (float64 tables) widens to
+// f64x2 and rounds once at the store. Both match the JavaScript kernel operation for operation.
 
-function x0Of(x: v128, m: v128, p: v128, q: v128, inv: v128): v128 {
-  // 2. x0 = (p x_t - q model) * inv
-  return f64x2.mul(f64x2.sub(f64x2.mul(p, x), f64x2.mul(q, m)), inv);
-}
-
-function clamp(y: v128, c: v128, g: v128, half: v128): v128 {
-  // 3. the JavaScript kernel's branchless clamp, operation for operation, so that results are identical
-  const lo = f64x2.mul(half, f64x2.add(f64x2.sub(y, c), f64x2.abs(f64x2.add(y, c))));
-  return f64x2.mul(f64x2.mul(half, f64x2.sub(f64x2.add(lo, c), f64x2.abs(f64x2.sub(lo, c)))), g);
-}
-
-function clampScalar(y: f64, c: f64, g: f64): f64 {
-  const lo = 0.5 * (y - c + Math.abs(y + c));
-  return 0.5 * (lo + c - Math.abs(lo - c)) * g;
-}
-
-/** Noise kinds of `step`: none (timestep 0), a scalar deviation, the model's variance, in that order. */
+const PREDICT_EPSILON = 0;
+const PREDICT_VELOCITY = 2;
+const CLIP_NONE = 0;
+const CLIP_THRESHOLD = 2;
 const NOISE_NONE = 0;
 const NOISE_SCALED = 1;
+const NOISE_LEARNED = 2;
+
+/** 2. x0: eq. 15 (x - b m) / a, the identity, or the v form a x - b m; every op rounded to float32. */
+function x0Of32(x: v128, m: v128, a: v128, b: v128, prediction: i32): v128 {
+  if (prediction == PREDICT_EPSILON) return f32x4.div(f32x4.sub(x, f32x4.mul(b, m)), a);
+  if (prediction == PREDICT_VELOCITY) return f32x4.sub(f32x4.mul(a, x), f32x4.mul(b, m));
+  return m;
+}
+
+/** 3. clamp to [-c, c] by comparisons (pmax(y, l) is y < l ? l : y), then divide by c when thresholding. */
+function clip32(y: v128, c: v128, negC: v128, clipMode: i32): v128 {
+  if (clipMode == CLIP_NONE) return y;
+  const t = f32x4.pmin(f32x4.pmax(y, negC), c);
+  return clipMode == CLIP_THRESHOLD ? f32x4.div(t, c) : t;
+}
 
 /**
- * One fused pass over `len` contiguous elements. kind 0: prev = c0 x0 + ct x; kind 1: + sd * noise;
- * kind 2: + sqrt(max(v, 0)) * noise (`learned`). Every input element is read before the same index of
- * the outputs is written, so an output may be an input.
+ * `len & ~3` elements of the float32 pass, four at a time. The mode branches are loop-invariant, so they
+ * predict perfectly; loops specialised per mode (27 of them) measured no faster within the noise.
  */
-export function step(
-  prev: usize, x0: usize, m: usize, s: usize, z: usize, v: usize, len: i32, kind: i32,
-  p: f64, q: f64, inv: f64, clip: i32, c: f64, g: f64, c0: f64, ct: f64, sd: f64,
+function vector32(
+  prev: usize, x0: usize, m: usize, s: usize, z: usize, v: usize, len: i32,
+  kind: i32, prediction: i32, clipMode: i32, a: f32, b: f32, c: f32, c0: f32, ct: f32, sd: f32,
 ): void {
-  const pv = f64x2.splat(p);
-  const qv = f64x2.splat(q);
-  const iv = f64x2.splat(inv);
+  const av = f32x4.splat(a);
+  const bv = f32x4.splat(b);
+  const cv = f32x4.splat(c);
+  const negC = f32x4.splat(-c);
+  const c0v = f32x4.splat(c0);
+  const ctv = f32x4.splat(ct);
+  const sdv = f32x4.splat(sd);
+  const zero = f32x4.splat(0);
+  const end = (<usize>(len & ~3)) << 2;
+  for (let o: usize = 0; o < end; o += 16) {
+    const x = v128.load(s + o);
+    const y = clip32(x0Of32(x, v128.load(m + o), av, bv, prediction), cv, negC, clipMode);
+    // 5. the posterior mean c0 x0 + ct x_t: two rounded products and their rounded sum
+    let r = f32x4.add(f32x4.mul(c0v, y), f32x4.mul(ctv, x));
+    if (kind == NOISE_SCALED) r = f32x4.add(r, f32x4.mul(sdv, v128.load(z + o)));
+    // `learned`: sqrt of the predicted variance, a negative one counted as 0
+    if (kind == NOISE_LEARNED) r = f32x4.add(r, f32x4.mul(f32x4.sqrt(f32x4.pmax(v128.load(v + o), zero)), v128.load(z + o)));
+    v128.store(x0 + o, y);
+    v128.store(prev + o, r);
+  }
+}
+
+/** The last `len & 3` elements of the float32 pass, one at a time, with the same f32 operations. */
+function tail32(
+  prev: usize, x0: usize, m: usize, s: usize, z: usize, v: usize, len: i32,
+  kind: i32, prediction: i32, clipMode: i32, a: f32, b: f32, c: f32, c0: f32, ct: f32, sd: f32,
+): void {
+  for (let i = len & ~3; i < len; i++) {
+    const o = (<usize>i) << 2;
+    const x = load<f32>(s + o);
+    const mi = load<f32>(m + o);
+    let y = prediction == PREDICT_EPSILON ? (x - b * mi) / a : prediction == PREDICT_VELOCITY ? a * x - b * mi : mi;
+    if (clipMode != CLIP_NONE) {
+      const low = y < -c ? -c : y;
+      y = c < low ? c : low;
+      if (clipMode == CLIP_THRESHOLD) y = y / c;
+    }
+    let r = c0 * y + ct * x;
+    if (kind == NOISE_SCALED) r = r + sd * load<f32>(z + o);
+    if (kind == NOISE_LEARNED) {
+      const variance = load<f32>(v + o);
+      r = r + sqrt<f32>(variance < 0 ? 0 : variance) * load<f32>(z + o);
+    }
+    store<f32>(x0 + o, y);
+    store<f32>(prev + o, r);
+  }
+}
+
+/**
+ * One fused float32 pass over `len` contiguous elements. kind 0: prev = c0 x0 + ct x; kind 1:
+ * + sd * noise; kind 2: + sqrt(max(v, 0)) * noise (`learned`). Every input element is read before the
+ * same index of the outputs is written, so an output may be an input.
+ */
+export function step32(
+  prev: usize, x0: usize, m: usize, s: usize, z: usize, v: usize, len: i32,
+  kind: i32, prediction: i32, clipMode: i32, a: f32, b: f32, c: f32, c0: f32, ct: f32, sd: f32,
+): void {
+  vector32(prev, x0, m, s, z, v, len, kind, prediction, clipMode, a, b, c, c0, ct, sd);
+  tail32(prev, x0, m, s, z, v, len, kind, prediction, clipMode, a, b, c, c0, ct, sd);
+}
+
+/** 2-3. x0 of two lanes in double (eq. 15, the identity, or the v form), clipped or thresholded. */
+function x0Of64(x: v128, m: v128, a: v128, b: v128, c: v128, negC: v128, prediction: i32, clipMode: i32): v128 {
+  let y = m;
+  if (prediction == PREDICT_EPSILON) y = f64x2.div(f64x2.sub(x, f64x2.mul(b, m)), a);
+  else if (prediction == PREDICT_VELOCITY) y = f64x2.sub(f64x2.mul(a, x), f64x2.mul(b, m));
+  if (clipMode != CLIP_NONE) {
+    y = f64x2.pmin(f64x2.pmax(y, negC), c);
+    if (clipMode == CLIP_THRESHOLD) y = f64x2.div(y, c);
+  }
+  return y;
+}
+
+/** 5-6. the posterior mean of two lanes in double, plus the noise term of `kind`. */
+function prev64(y: v128, x: v128, z: v128, v: v128, c0: v128, ct: v128, sd: v128, kind: i32): v128 {
+  const r = f64x2.add(f64x2.mul(c0, y), f64x2.mul(ct, x));
+  if (kind == NOISE_SCALED) return f64x2.add(r, f64x2.mul(sd, z));
+  if (kind == NOISE_LEARNED) return f64x2.add(r, f64x2.mul(f64x2.sqrt(f64x2.pmax(v, f64x2.splat(0))), z));
+  return r;
+}
+
+/**
+ * The fused pass for float64 tables: each element in double, rounded to float32 once at the store, as
+ * the JavaScript float64 loop does. Same arguments and aliasing rule as step32.
+ */
+export function step64(
+  prev: usize, x0: usize, m: usize, s: usize, z: usize, v: usize, len: i32,
+  kind: i32, prediction: i32, clipMode: i32, a: f64, b: f64, c: f64, c0: f64, ct: f64, sd: f64,
+): void {
+  const av = f64x2.splat(a);
+  const bv = f64x2.splat(b);
   const cv = f64x2.splat(c);
-  const gv = f64x2.splat(g);
+  const negC = f64x2.splat(-c);
   const c0v = f64x2.splat(c0);
   const ctv = f64x2.splat(ct);
   const sdv = f64x2.splat(sd);
-  const half = f64x2.splat(0.5);
   const vectorEnd = len & ~3;
   let i = 0;
   for (; i < vectorEnd; i += 4) {
     const o = (<usize>i) << 2;
     const x4 = v128.load(s + o);
     const m4 = v128.load(m + o);
+    // the noise and variance are only read for the kinds that use them
+    const z4 = kind == NOISE_NONE ? x4 : v128.load(z + o);
+    const v4 = kind == NOISE_LEARNED ? v128.load(v + o) : x4;
     const xl = low64(x4);
     const xh = high64(x4);
-    let yl = x0Of(xl, low64(m4), pv, qv, iv);
-    let yh = x0Of(xh, high64(m4), pv, qv, iv);
-    if (clip) {
-      yl = clamp(yl, cv, gv, half);
-      yh = clamp(yh, cv, gv, half);
-    }
-    // 4-5. the posterior mean: c0 x0 + ct x_t
-    let pl = f64x2.add(f64x2.mul(c0v, yl), f64x2.mul(ctv, xl));
-    let ph = f64x2.add(f64x2.mul(c0v, yh), f64x2.mul(ctv, xh));
-    if (kind != NOISE_NONE) {
-      // 6. the noise term
-      const z4 = v128.load(z + o);
-      let sl = sdv;
-      let sh = sdv;
-      if (kind != NOISE_SCALED) {
-        const v4 = v128.load(v + o);
-        const vl = low64(v4);
-        const vh = high64(v4);
-        sl = f64x2.sqrt(f64x2.mul(half, f64x2.add(vl, f64x2.abs(vl))));
-        sh = f64x2.sqrt(f64x2.mul(half, f64x2.add(vh, f64x2.abs(vh))));
-      }
-      pl = f64x2.add(pl, f64x2.mul(sl, low64(z4)));
-      ph = f64x2.add(ph, f64x2.mul(sh, high64(z4)));
-    }
+    const yl = x0Of64(xl, low64(m4), av, bv, cv, negC, prediction, clipMode);
+    const yh = x0Of64(xh, high64(m4), av, bv, cv, negC, prediction, clipMode);
+    const pl = prev64(yl, xl, low64(z4), low64(v4), c0v, ctv, sdv, kind);
+    const ph = prev64(yh, xh, high64(z4), high64(v4), c0v, ctv, sdv, kind);
     v128.store(x0 + o, pack32(yl, yh));
     v128.store(prev + o, pack32(pl, ph));
   }
   for (; i < len; i++) {
     const o = (<usize>i) << 2;
     const x = <f64>load<f32>(s + o);
-    let y = (p * x - q * <f64>load<f32>(m + o)) * inv;
-    if (clip) y = clampScalar(y, c, g);
+    const mi = <f64>load<f32>(m + o);
+    let y = prediction == PREDICT_EPSILON ? (x - b * mi) / a : prediction == PREDICT_VELOCITY ? a * x - b * mi : mi;
+    if (clipMode != CLIP_NONE) {
+      const low = y < -c ? -c : y;
+      y = c < low ? c : low;
+      if (clipMode == CLIP_THRESHOLD) y = y / c;
+    }
     let r = c0 * y + ct * x;
-    if (kind != NOISE_NONE) {
-      let scale = sd;
-      if (kind != NOISE_SCALED) {
-        const variance = <f64>load<f32>(v + o);
-        scale = Math.sqrt(0.5 * (variance + Math.abs(variance)));
-      }
-      r = r + scale * <f64>load<f32>(z + o);
+    if (kind == NOISE_SCALED) r = r + sd * <f64>load<f32>(z + o);
+    if (kind == NOISE_LEARNED) {
+      const variance = <f64>load<f32>(v + o);
+      r = r + Math.sqrt(variance < 0 ? 0 : variance) * <f64>load<f32>(z + o);
     }
     store<f32>(x0 + o, <f32>y);
     store<f32>(prev + o, <f32>r);

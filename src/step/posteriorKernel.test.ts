@@ -8,18 +8,23 @@ import { defaultStepOptions, type StepOptions } from './types.js';
 const fx = stepFixture();
 const table = Float32Array.from(fx.alphasCumprod);
 
-// a simple float64 scalar loop of diffusers' formulas, to compare the fused kernel against
-const reference = (x: number, m: number, z: number, t: number, options: StepOptions, clipAt: number) => {
-  const k = coefficientsOf(table, t, t - 1, options.varianceType);
+const f = Math.fround;
+
+// diffusers' formulas as a plain scalar loop: in double for a Float64Array table, and for a Float32Array
+// table with every torch op rounded to float32 in diffusers' order (eager torch does not fuse)
+const reference = (x: number, m: number, z: number, t: number, options: StepOptions, clipAt: number, float32: boolean) => {
+  const k = coefficientsOf(float32 ? table : Float64Array.from(table), t, t - 1, options.varianceType);
+  const r = float32 ? f : (v: number) => v;
+  const [a, b] = [k.sqrtAlphaProdT, k.sqrtBetaProdT];
   let x0 =
     options.predictionType === 'epsilon'
-      ? (x - k.sqrtBetaProdT * m) / k.sqrtAlphaProdT
+      ? r(r(x - r(b * m)) / a)
       : options.predictionType === 'sample'
         ? m
-        : k.sqrtAlphaProdT * x - k.sqrtBetaProdT * m;
+        : r(r(a * x) - r(b * m));
   if (options.clipSample) x0 = Math.min(Math.max(x0, -clipAt), clipAt);
-  const mean = k.predOriginalSampleCoeff * x0 + k.currentSampleCoeff * x;
-  return [x0, t > 0 ? mean + k.noiseScale * z : mean] as const;
+  const mean = r(r(k.predOriginalSampleCoeff * x0) + r(k.currentSampleCoeff * x));
+  return [x0, t > 0 ? r(mean + r(k.noiseScale * z)) : mean] as const;
 };
 
 const random = (n: number, seed: number, scale: number): Float32Array => {
@@ -37,31 +42,84 @@ describe('runPosterior', () => {
   const m = ndarray(random(n, 2, 4), shape);
   const z = ndarray(random(n, 3, 2), shape);
 
-  it.each([
+  const cases = [
     ['epsilon', true],
     ['epsilon', false],
     ['sample', true],
     ['v_prediction', false],
-  ] as const)('%s (clip %p) equals a float64 scalar loop of the same formulas, rounded to float32', (predictionType, clipSample) => {
+  ] as const;
+
+  it.each(cases)('%s (clip %p), float32 table: equals the scalar loop with every torch op rounded to float32', (predictionType, clipSample) => {
     const options = { ...defaultStepOptions, predictionType, clipSample, varianceType: 'fixed_large' as const };
     const prev = allocate(shape);
     const x0 = allocate(shape);
     runPosterior(prev, x0, m, null, x, z, coefficientsOf(table, 600, 599, 'fixed_large'), options);
     for (let i = 0; i < n; i++) {
-      const [ex0, eprev] = reference(x.data[i] as number, m.data[i] as number, z.data[i] as number, 600, options, 1);
-      expect(x0.data[i]).toBe(Math.fround(ex0));
-      expect(Math.abs((prev.data[i] as number) - eprev)).toBeLessThanOrEqual(Math.abs(eprev) * 2 ** -23);
+      const [ex0, eprev] = reference(x.data[i] as number, m.data[i] as number, z.data[i] as number, 600, options, 1, true);
+      expect(x0.data[i]).toBe(ex0);
+      expect(prev.data[i]).toBe(eprev);
     }
   });
 
-  it('clamps exactly like Math.min(Math.max(x, -c), c) on random data', () => {
-    const big = ndarray(random(4096, 7, 6), [1, 4096]);
-    const zero = ndarray(new Float32Array(4096), [1, 4096]);
+  it.each(cases)('%s (clip %p), float64 table: equals the double scalar loop, rounded once to float32', (predictionType, clipSample) => {
+    const options = { ...defaultStepOptions, predictionType, clipSample, varianceType: 'fixed_large' as const };
+    const prev = allocate(shape);
+    const x0 = allocate(shape);
+    runPosterior(prev, x0, m, null, x, z, coefficientsOf(Float64Array.from(table), 600, 599, 'fixed_large'), options);
+    for (let i = 0; i < n; i++) {
+      const [ex0, eprev] = reference(x.data[i] as number, m.data[i] as number, z.data[i] as number, 600, options, 1, false);
+      expect(x0.data[i]).toBe(f(ex0));
+      expect(prev.data[i]).toBe(f(eprev));
+    }
+  });
+
+  it('float32 and float64 tables differ by float32 rounding only (within 4 ulp of the larger term)', () => {
+    const options = { ...defaultStepOptions, clipSample: false, varianceType: 'fixed_large' as const };
+    const out32 = { prev: allocate(shape), x0: allocate(shape) };
+    const out64 = { prev: allocate(shape), x0: allocate(shape) };
+    runPosterior(out32.prev, out32.x0, m, null, x, z, coefficientsOf(table, 600, 599, 'fixed_large'), options);
+    runPosterior(out64.prev, out64.x0, m, null, x, z, coefficientsOf(Float64Array.from(table), 600, 599, 'fixed_large'), options);
+    for (let i = 0; i < n; i++) {
+      // x0 = (x - b m) / a: the rounding of x and b m, relative to their size, scaled up by 1 / a
+      const scale = (Math.abs(x.data[i] as number) + Math.abs(m.data[i] as number)) / Math.sqrt(table[600] as number);
+      expect(Math.abs((out32.x0.data[i] as number) - (out64.x0.data[i] as number))).toBeLessThanOrEqual(4 * 2 ** -24 * scale);
+    }
+  });
+
+  it.each([
+    ['float32', table],
+    ['float64', Float64Array.from(table)],
+  ] as const)('clamps exactly like Math.min(Math.max(x, -c), c) with a %s table, tiny values, -0 and NaN included', (_name, t) => {
+    const values = Float32Array.from([...random(4090, 7, 6), 1e-30, -1e-30, 2 ** -140, -0, 0, NaN]);
+    const big = ndarray(values, [1, values.length]);
+    const zero = ndarray(new Float32Array(values.length), [1, values.length]);
     const options = { ...defaultStepOptions, predictionType: 'sample' as const, clipSampleRange: 1.5 };
-    const x0 = allocate([1, 4096]);
-    runPosterior(allocate([1, 4096]), x0, big, null, zero, null, coefficientsOf(table, 0, -1, 'fixed_small'), options);
-    const expected = Array.from(big.data, (v) => Math.min(Math.max(v, -1.5), 1.5));
-    expect(Array.from(x0.data)).toEqual(expected);
+    const x0 = allocate([1, values.length]);
+    runPosterior(allocate([1, values.length]), x0, big, null, zero, null, coefficientsOf(t, 0, -1, 'fixed_small'), options);
+    const expected = Float32Array.from(values, (v) => Math.min(Math.max(v, -1.5), 1.5));
+    // raw bits, so that -0 counts; NaN stays NaN (its bits are the engine's choice)
+    const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer), (u, i) => (Number.isNaN(a[i]) ? 'NaN' : u));
+    expect(bits(x0.data)).toEqual(bits(expected));
+    expect(bits(x0.data).slice(-3)).toEqual([0x80000000, 0, 'NaN']);
+  });
+
+  it('thresholds by dividing by the threshold, as diffusers does (not by multiplying with its reciprocal)', () => {
+    // 1 / 3 rounds, so x * fround(1 / 3) and x / 3 differ for some x; the quantile of |x0| here is 3
+    const values = Float32Array.from({ length: 64 }, (_, i) => (i === 0 ? 3 : f((i - 32) / 11)));
+    const zero = ndarray(new Float32Array(64), [1, 64]);
+    const options = {
+      ...defaultStepOptions,
+      predictionType: 'sample' as const,
+      thresholding: true,
+      sampleMaxValue: 10,
+      dynamicThresholdingRatio: 1,
+    };
+    const x0 = allocate([1, 64]);
+    runPosterior(allocate([1, 64]), x0, ndarray(values, [1, 64]), null, zero, null, coefficientsOf(table, 0, -1, 'fixed_small'), options);
+    const divided = Array.from(values, (v) => f(Math.min(Math.max(v, -3), 3) / 3));
+    const multiplied = Array.from(values, (v) => f(Math.min(Math.max(v, -3), 3) * f(1 / 3)));
+    expect(Array.from(x0.data)).toEqual(divided);
+    expect(divided).not.toEqual(multiplied);
   });
 
   it('thresholds with the threshold clamped to sampleMaxValue when that is below 1 (torch.clamp order)', () => {

@@ -83,9 +83,11 @@ describe('posteriorStepInto', () => {
     expect(E.isRight(mean)).toBe(true);
     const i = 17;
     const x0 = out.predOriginalSample.data[i] as number;
-    const expected = kl.predOriginalSampleCoeff * x0 + kl.currentSampleCoeff * (sample.data[i] as number) +
-      Math.sqrt(fx.learnedVariance[i] as number) * (noise.data[i] as number);
-    expect(out.prevSample.data[i]).toBe(Math.fround(expected));
+    // torch's float32 ops in diffusers' order: the mean's two products and sum, then + sqrt(v) * noise
+    const f = Math.fround;
+    const posteriorMean = f(f(kl.predOriginalSampleCoeff * x0) + f(kl.currentSampleCoeff * (sample.data[i] as number)));
+    const expected = posteriorMean + f(f(Math.sqrt(fx.learnedVariance[i] as number)) * (noise.data[i] as number));
+    expect(out.prevSample.data[i]).toBe(f(expected));
   });
 
   it('rejects outputs of the wrong shape or type, and coefficient lists of the wrong length', () => {

@@ -20,7 +20,8 @@ describe('kernels', () => {
     const k = kernels();
     expect(k).not.toBeNull();
     expect(kernels()).toBe(k);
-    expect(typeof k?.step).toBe('function');
+    expect(typeof k?.step32).toBe('function');
+    expect(typeof k?.step64).toBe('function');
   });
 
   it('keeps the state and the staging chunks inside the initial memory, below the arena', () => {

@@ -10,13 +10,17 @@
  */
 import { KERNELS_WASM_BASE64 } from './generated/kernels.wasm.js';
 
+/** The posterior pass: f32x4 in torch's float32 op order (step32) or f64x2 (step64). @internal */
+export type StepPass = (
+  prev: number, x0: number, m: number, s: number, z: number, v: number, len: number, kind: number,
+  prediction: number, clipMode: number, a: number, b: number, c: number, c0: number, ct: number, sd: number,
+) => void;
+
 /** The functions the module exports (see assembly/kernels.ts). @internal */
 export interface KernelExports {
   readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
-  step(
-    prev: number, x0: number, m: number, s: number, z: number, v: number, len: number, kind: number,
-    p: number, q: number, inv: number, clip: number, c: number, g: number, c0: number, ct: number, sd: number,
-  ): void;
+  step32: StepPass;
+  step64: StepPass;
   mtRegenerate(state: number): void;
   takeRegenerations(): number;
   mtSkip(state: number, index: number, count: number): number;

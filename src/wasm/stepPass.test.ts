@@ -15,7 +15,7 @@ import { allocate, type Tensor } from '../tensor/index.js';
 import { allocTensor, freeTensor } from './allocTensor.js';
 import { backend, setBackend } from './backend.js';
 import { kernels } from './instance.js';
-import { NOISE_SCALED, wasmStepPass } from './stepPass.js';
+import { CLIP_NONE, NOISE_SCALED, PREDICT_SAMPLE, wasmStepPass } from './stepPass.js';
 
 const initial = backend();
 afterAll(() => setBackend(initial));
@@ -136,7 +136,7 @@ describe('the WebAssembly posterior pass', () => {
     setBackend('js');
     const out = new Float32Array(4);
     const one = { data: new Float32Array([1, 2, 3, 4]), offset: 0 };
-    const scalars = { p: 1, q: 0, inv: 1, clip: false, c: 1, g: 1, c0: 1, ct: 0, sd: 0 };
+    const scalars = { float32: true, prediction: PREDICT_SAMPLE, clipMode: CLIP_NONE, a: 1, b: 0, c: 1, c0: 1, ct: 0, sd: 0 };
     expect(wasmStepPass({ data: out, offset: 0 }, { data: out, offset: 0 }, one, one, one, null, 4, NOISE_SCALED, scalars)).toBe(false);
     expect(Array.from(out)).toEqual([0, 0, 0, 0]);
     setBackend('wasm');
