@@ -14,11 +14,11 @@ import type { Tensor } from '../src/tensor/index.js';
 /** The spacings of the reference timesteps. */
 export type ReferenceSpacing = 'leading' | 'trailing' | 'linspace';
 
-/** diffusers' default linear betas (1e-4 .. 0.02 over T steps) in double. */
+/** diffusers' default linear betas (1e-4 .. 0.02 over T steps) in double. @example `linearBetas64()[999] // 0.02` */
 export const linearBetas64 = (T = 1000, start = 0.0001, end = 0.02): Float64Array =>
   Float64Array.from({ length: T }, (_, i) => start + ((end - start) * i) / (T - 1));
 
-/** alphaBar_t = prod_{i <= t} (1 - beta_i), in double. */
+/** alphaBar_t = prod_{i <= t} (1 - beta_i), in double. @example `alphasCumprod64([0.5, 0.5]) // [0.5, 0.25]` */
 export const alphasCumprod64 = (betas: ArrayLike<number>): Float64Array => {
   const out = new Float64Array(betas.length);
   let acc = 1;
@@ -29,6 +29,11 @@ export const alphasCumprod64 = (betas: ArrayLike<number>): Float64Array => {
 /**
  * Lin et al. (2023), Algorithm 1, in double, returning alphaBar directly: shift sqrt(alphaBar) so that its
  * last value is 0, scale so that its first value is kept, square.
+ *
+ * @example
+ * ```ts
+ * zeroSnrAlphasCumprod64(alphasCumprod64(linearBetas64()))[999]; // 0
+ * ```
  */
 export const zeroSnrAlphasCumprod64 = (alphasCumprod: ArrayLike<number>): Float64Array => {
   const n = alphasCumprod.length;
@@ -40,7 +45,14 @@ export const zeroSnrAlphasCumprod64 = (alphasCumprod: ArrayLike<number>): Float6
   });
 };
 
-/** The inference timesteps from the definitions of Lin et al. (2023), Table 2, in decreasing order. */
+/**
+ * The inference timesteps from the definitions of Lin et al. (2023), Table 2, in decreasing order.
+ *
+ * @example
+ * ```ts
+ * referenceTimesteps('trailing', 1000, 4); // [999, 749, 499, 249]
+ * ```
+ */
 export const referenceTimesteps = (spacing: ReferenceSpacing, T: number, n: number, stepsOffset = 0): number[] => {
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -65,7 +77,14 @@ const pairs = (table: ArrayLike<number>, timesteps: ReadonlyArray<number>) =>
     return { t, abT: table[t] as number, abPrev: prev < 0 ? 1 : (table[prev] as number) };
   });
 
-/** The DDPM posterior steps (eq. 6-7) over a schedule: fixed_small uses beta-tilde, fixed_large beta; no noise at t = 0. */
+/**
+ * The DDPM posterior steps (eq. 6-7) over a schedule: fixed_small uses beta-tilde, fixed_large beta; no noise at t = 0.
+ *
+ * @example
+ * ```ts
+ * ddpmSteps(table, [999, 499], 'fixed_small'); // two steps: 999 -> 499 -> clean
+ * ```
+ */
 export const ddpmSteps = (
   table: ArrayLike<number>,
   timesteps: ReadonlyArray<number>,
@@ -84,6 +103,11 @@ export const ddpmSteps = (
  * The DDIM steps (Song et al. 2021, eq. 12 and 16) with diffusers' conventions: sigma = eta times the DDPM
  * posterior standard deviation, alphaBar 1 after the last step (`set_alpha_to_one`). With eps written as
  * (x_t - a x0) / b the step is x_prev = (sqrt(abPrev) - dir a / b) x0 + (dir / b) x_t + sigma z.
+ *
+ * @example
+ * ```ts
+ * ddimSteps(table, [980, 960], 0)[0].sd; // 0: deterministic
+ * ```
  */
 export const ddimSteps = (table: ArrayLike<number>, timesteps: ReadonlyArray<number>, eta: number): LinearStep[] =>
   pairs(table, timesteps).map(({ abT, abPrev }) => {
@@ -103,6 +127,11 @@ export interface Moments {
 /**
  * The closed-form mean and variance of the chain's output for data N(mu, s^2) per coordinate, from a
  * start distribution (default N(0, 1), the initial noise).
+ *
+ * @example
+ * ```ts
+ * gaussianChainMoments(0.5, 0.3, ddpmSteps(table, timesteps)); // { mean: 0.49999..., variance: 0.0877... }
+ * ```
  */
 export const gaussianChainMoments = (
   mu: number,
@@ -121,7 +150,7 @@ export const gaussianChainMoments = (
   return { mean, variance };
 };
 
-/** The sample mean and (unbiased) variance of every value of a tensor, pooled, in double, and their count. */
+/** The sample mean and (unbiased) variance of every value of a tensor, pooled, in double, and their count. @example `sampleMoments(x).count // x.size` */
 export const sampleMoments = (x: Tensor): Moments & { readonly count: number } => {
   const data = x.data;
   const n = data.length;
@@ -139,6 +168,11 @@ export const sampleMoments = (x: Tensor): Moments & { readonly count: number } =
 /**
  * How many standard errors the sample mean and variance of `count` independent Gaussian values lie from
  * the expected ones: SE(mean) = sqrt(var / n), SE(variance) = var sqrt(2 / (n - 1)).
+ *
+ * @example
+ * ```ts
+ * zScores(sampleMoments(x), { mean: 0, variance: 1 }); // { mean: z, variance: z }
+ * ```
  */
 export const zScores = (observed: Moments & { readonly count: number }, expected: Moments): { mean: number; variance: number } => ({
   mean: (observed.mean - expected.mean) / Math.sqrt(expected.variance / observed.count),
