@@ -77,8 +77,8 @@ function vector32(
     // 5. the posterior mean c0 x0 + ct x_t: two rounded products and their rounded sum
     let r = f32x4.add(f32x4.mul(c0v, y), f32x4.mul(ctv, x));
     if (kind == NOISE_SCALED) r = f32x4.add(r, f32x4.mul(sdv, v128.load(z + o)));
-    // `learned`: sqrt of the predicted variance, a negative one counted as 0
-    if (kind == NOISE_LEARNED) r = f32x4.add(r, f32x4.mul(f32x4.sqrt(f32x4.pmax(v128.load(v + o), zero)), v128.load(z + o)));
+    // `learned`: sqrt of the predicted variance, a negative one (and -0) counted as +0 (IEEE max)
+    if (kind == NOISE_LEARNED) r = f32x4.add(r, f32x4.mul(f32x4.sqrt(f32x4.max(v128.load(v + o), zero)), v128.load(z + o)));
     v128.store(x0 + o, y);
     v128.store(prev + o, r);
   }
@@ -103,7 +103,7 @@ function tail32(
     if (kind == NOISE_SCALED) r = r + sd * load<f32>(z + o);
     if (kind == NOISE_LEARNED) {
       const variance = load<f32>(v + o);
-      r = r + sqrt<f32>(variance < 0 ? 0 : variance) * load<f32>(z + o);
+      r = r + sqrt<f32>(max<f32>(variance, 0)) * load<f32>(z + o);
     }
     store<f32>(x0 + o, y);
     store<f32>(prev + o, r);
@@ -139,7 +139,7 @@ function x0Of64(x: v128, m: v128, a: v128, b: v128, c: v128, negC: v128, predict
 function prev64(y: v128, x: v128, z: v128, v: v128, c0: v128, ct: v128, sd: v128, kind: i32): v128 {
   const r = f64x2.add(f64x2.mul(c0, y), f64x2.mul(ct, x));
   if (kind == NOISE_SCALED) return f64x2.add(r, f64x2.mul(sd, z));
-  if (kind == NOISE_LEARNED) return f64x2.add(r, f64x2.mul(f64x2.sqrt(f64x2.pmax(v, f64x2.splat(0))), z));
+  if (kind == NOISE_LEARNED) return f64x2.add(r, f64x2.mul(f64x2.sqrt(f64x2.max(v, f64x2.splat(0))), z));
   return r;
 }
 
@@ -190,7 +190,7 @@ export function step64(
     if (kind == NOISE_SCALED) r = r + sd * <f64>load<f32>(z + o);
     if (kind == NOISE_LEARNED) {
       const variance = <f64>load<f32>(v + o);
-      r = r + Math.sqrt(variance < 0 ? 0 : variance) * <f64>load<f32>(z + o);
+      r = r + Math.sqrt(max<f64>(variance, 0)) * <f64>load<f32>(z + o);
     }
     store<f32>(x0 + o, <f32>y);
     store<f32>(prev + o, <f32>r);

@@ -86,21 +86,40 @@ describe('runPosterior', () => {
     }
   });
 
+  // raw bits, so that -0 counts; NaN stays NaN (its bits are the engine's choice)
+  const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer), (u, i) => (Number.isNaN(a[i]) ? 'NaN' : u));
+  const clipped = (t: Float32Array | Float64Array, values: Float32Array, range: number, predictionType: 'sample' | 'epsilon' = 'sample') => {
+    const shape = [1, values.length];
+    const options = { ...defaultStepOptions, predictionType, clipSampleRange: range };
+    const x0 = allocate(shape);
+    const zero = ndarray(new Float32Array(values.length), shape);
+    runPosterior(allocate(shape), x0, ndarray(values, shape), null, zero, null, coefficientsOf(t, 0, -1, 'fixed_small'), options);
+    return x0.data;
+  };
+
   it.each([
     ['float32', table],
     ['float64', Float64Array.from(table)],
-  ] as const)('clamps exactly like Math.min(Math.max(x, -c), c) with a %s table, tiny values, -0 and NaN included', (_name, t) => {
-    const values = Float32Array.from([...random(4090, 7, 6), 1e-30, -1e-30, 2 ** -140, -0, 0, NaN]);
-    const big = ndarray(values, [1, values.length]);
-    const zero = ndarray(new Float32Array(values.length), [1, values.length]);
-    const options = { ...defaultStepOptions, predictionType: 'sample' as const, clipSampleRange: 1.5 };
-    const x0 = allocate([1, values.length]);
-    runPosterior(allocate([1, values.length]), x0, big, null, zero, null, coefficientsOf(t, 0, -1, 'fixed_small'), options);
+  ] as const)('clamps exactly like Math.min(Math.max(x, -c), c) with a %s table: random data, tiny values and -0', (_name, t) => {
+    // the branchless clamp of float32 tables runs on these blocks (no huge, infinite or NaN values)
+    const values = Float32Array.from([...random(4090, 7, 6), 1e-30, -1e-30, 2 ** -140, -(2 ** -149), -0, 0]);
     const expected = Float32Array.from(values, (v) => Math.min(Math.max(v, -1.5), 1.5));
-    // raw bits, so that -0 counts; NaN stays NaN (its bits are the engine's choice)
-    const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer), (u, i) => (Number.isNaN(a[i]) ? 'NaN' : u));
-    expect(bits(x0.data)).toEqual(bits(expected));
-    expect(bits(x0.data).slice(-3)).toEqual([0x80000000, 0, 'NaN']);
+    const x0 = clipped(t, values, 1.5);
+    expect(bits(x0)).toEqual(bits(expected));
+    expect(bits(x0).slice(-6)).toEqual([...bits(Float32Array.of(1e-30, -1e-30, 2 ** -140, -(2 ** -149))), 0x80000000, 0]);
+  });
+
+  it.each([
+    ['float32', table],
+    ['float64', Float64Array.from(table)],
+  ] as const)('clamps exactly with a %s table where |x0| exceeds 2^29 c, is infinite or NaN', (_name, t) => {
+    const values = Float32Array.from([...random(300, 9, 6), 2 ** 40, -(2 ** 40), 3.4e38, -3.4e38, Infinity, -Infinity, NaN, 1e-30, -0]);
+    const expected = Float32Array.from(values, (v) => Math.min(Math.max(v, -0.75), 0.75));
+    expect(bits(clipped(t, values, 0.75))).toEqual(bits(expected));
+    // one huge value decides only its own block of 256: the others still clamp exactly
+    const mixed = Float32Array.from(random(1024, 11, 6));
+    mixed[700] = 2 ** 60;
+    expect(bits(clipped(t, mixed, 1))).toEqual(bits(Float32Array.from(mixed, (v) => Math.min(Math.max(v, -1), 1))));
   });
 
   it('thresholds by dividing by the threshold, as diffusers does (not by multiplying with its reciprocal)', () => {

@@ -32,102 +32,189 @@ const scratchOf = (n: number): Float32Array => {
 // Two arithmetics, chosen by the table's precision:
 // - float32 tables follow diffusers' eager torch ops one by one: every product, sum and quotient is a
 //   separate float32 op, rounded (torch does not fuse `a - b * c`). For float32 a, b, fround(a op b)
-//   is exactly the IEEE float32 result, so these loops equal a numpy float32 transcription bit for bit.
+//   is exactly the IEEE float32 result, so these passes equal a numpy float32 transcription bit for bit.
 // - float64 tables compute each element in double and round once, at the store.
-// Both clamp with comparisons, which is exactly Math.min(Math.max(y, -c), c), -0 and NaN included.
+// Both clamp exactly as Math.min(Math.max(y, -c), c) does, -0 and NaN included.
+//
+// The float32 pass runs block by block (BLOCK elements, which stay in L1): x0 into a scratch row, the
+// clamp, then the mean and the noise, each a loop of its own. V8 neither vectorizes nor unswitches
+// loops, so a branch on a mode inside one fused loop costs more than these passes over L1.
 
-/** 2. x0 with torch's float32 op order: eq. 15 `(x - sqrt(1 - abar) m) / sqrt(abar)`, the identity, or v. */
-const x0Float32 = (prediction: PredictionCode, x: number, m: number, a: number, b: number): number =>
-  prediction === PREDICT_EPSILON
-    ? fround(fround(x - fround(b * m)) / a)
-    : prediction === PREDICT_VELOCITY
-      ? fround(fround(a * x) - fround(b * m))
-      : m;
+// Elements per block of the float32 pass.
+const BLOCK = 256;
+// x0 of the current block; only ever holds float32 values, so a store into it is the float32 rounding.
+const rowX0 = new Float32Array(BLOCK);
 
-/** 2. x0 in double, rounded only where the caller stores it. */
-const x0Float64 = (prediction: PredictionCode, x: number, m: number, a: number, b: number): number =>
-  prediction === PREDICT_EPSILON ? (x - b * m) / a : prediction === PREDICT_VELOCITY ? a * x - b * m : m;
-
-/** `y` clamped to [-c, c] by two comparisons (as torch.clamp and f32x4.pmax/pmin compare). */
-const clampTo = (y: number, c: number): number => {
-  const low = y < -c ? -c : y;
-  return c < low ? c : low;
+/**
+ * 2. x0 = (x - sqrt(1 - abar) m) / sqrt(abar) (eq. 15) in torch's float32 op order. The division is a
+ * product with `inv = 1 / a` in double, rounded once to float32 by the store: that equals the IEEE float32
+ * quotient for all float32 operands, since the double product is within 2^-52 (relative) of the quotient
+ * and a quotient of 24-bit numbers is never closer than 2^-48 to a float32 rounding boundary.
+ */
+const x0Epsilon = (row: Float32Array, m: Float32Array, mo: number, s: Float32Array, so: number, n: number, b: number, inv: number): void => {
+  for (let i = 0; i < n; i++) row[i] = fround((s[so + i] as number) - fround(b * (m[mo + i] as number))) * inv;
 };
 
-/** 3. clip, or threshold (clamp, then divide by the threshold as diffusers does), in float32. */
-const clipFloat32 = (mode: ClipMode, y: number, c: number): number =>
-  mode === CLIP_NONE ? y : mode === CLIP_CLAMP ? clampTo(y, c) : fround(clampTo(y, c) / c);
+/** 2. x0 = sqrt(abar) x - sqrt(1 - abar) v: two rounded products, their difference rounded by the store. */
+const x0Velocity = (row: Float32Array, m: Float32Array, mo: number, s: Float32Array, so: number, n: number, a: number, b: number): void => {
+  for (let i = 0; i < n; i++) row[i] = fround(a * (s[so + i] as number)) - fround(b * (m[mo + i] as number));
+};
 
-/** 3. clip or threshold in double. */
-const clipFloat64 = (mode: ClipMode, y: number, c: number): number =>
-  mode === CLIP_NONE ? y : mode === CLIP_CLAMP ? clampTo(y, c) : clampTo(y, c) / c;
+/** 2. x0 = the model output. */
+const x0Sample = (row: Float32Array, m: Float32Array, mo: number, n: number): void => {
+  for (let i = 0; i < n; i++) row[i] = m[mo + i] as number;
+};
 
-/** 5. the posterior mean c0 x0 + ct x_t: two float32 products and their float32 sum. */
-const meanFloat32 = (c0: number, y: number, ct: number, x: number): number => fround(fround(c0 * y) + fround(ct * x));
-
-/** No noise term (timestep 0, where diffusers adds none) or a scalar deviation times the noise. */
-const loopFloat32 = (
-  prev: Float32Array, po: number, x0: Float32Array, xo: number, m: Float32Array, mo: number,
-  s: Float32Array, so: number, z: Float32Array | null, zo: number, len: number, k: PassScalars,
+/** 2. x0 of `n` elements into `row`, in float32. */
+const x0Into = (
+  row: Float32Array, prediction: PredictionCode, m: Float32Array, mo: number, s: Float32Array, so: number, n: number,
+  a: number, b: number,
 ): void => {
-  const { prediction, clipMode, a, b, c, c0, ct, sd } = k;
-  if (z === null) {
-    for (let i = 0; i < len; i++) {
-      const x = s[so + i] as number;
-      const y = clipFloat32(clipMode, x0Float32(prediction, x, m[mo + i] as number, a, b), c);
-      x0[xo + i] = y;
-      prev[po + i] = meanFloat32(c0, y, ct, x);
-    }
-    return;
+  if (prediction === PREDICT_EPSILON) x0Epsilon(row, m, mo, s, so, n, b, 1 / a);
+  else if (prediction === PREDICT_VELOCITY) x0Velocity(row, m, mo, s, so, n, a, b);
+  else x0Sample(row, m, mo, n);
+};
+
+/**
+ * Whether every |x0| of the row is below 2^29 c (their sum is; NaN and infinities make it false). There
+ * clampFast is exact. Two sums, so that the adds do not wait on each other.
+ */
+const fastClampHolds = (row: Float32Array, n: number, c: number): boolean => {
+  let even = 0;
+  let odd = 0;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    even += abs(row[i] as number);
+    odd += abs(row[i + 1] as number);
   }
-  for (let i = 0; i < len; i++) {
+  if (i < n) even += abs(row[i] as number);
+  return even + odd < c * 2 ** 29;
+};
+
+/**
+ * 3. the row clamped to [-c, c] without a branch, times `invC` (1 to clip; 1 / c to threshold, which is
+ * the float32 quotient by c as in x0Epsilon). max(y, -c) = y - min(0, y + c) and min(t, c) =
+ * t - max(0, t - c), each min / max as (d -+ |d|) / 2: where no clamping happens the subtracted term is
+ * exactly 0 (-0 stays -0); where it does, y + c and t - c are exact in double (two 24-bit significands
+ * less than 30 binades apart, which fastClampHolds checks), so the result is exactly -c or c.
+ * Math.min / Math.max (or comparisons) branch, and mispredict on noisy data.
+ */
+const clampFast = (row: Float32Array, n: number, c: number, invC: number): void => {
+  for (let i = 0; i < n; i++) {
+    const y = row[i] as number;
+    const u = y + c;
+    const t = y - 0.5 * (u - abs(u));
+    const w = t - c;
+    row[i] = (t - 0.5 * (w + abs(w))) * invC;
+  }
+};
+
+/** 3. the row clamped with Math.min / Math.max, for rows with huge, infinite or NaN values. */
+const clampExact = (row: Float32Array, n: number, c: number, invC: number): void => {
+  for (let i = 0; i < n; i++) row[i] = Math.min(Math.max(row[i] as number, -c), c) * invC;
+};
+
+/** 4-5. x0 out, and x_prev = f(c0 x0) + f(ct x): the posterior mean of eq. 7 at timestep 0 (no noise). */
+const meanOnly = (
+  prev: Float32Array, po: number, x0: Float32Array, xo: number, row: Float32Array, s: Float32Array, so: number,
+  n: number, c0: number, ct: number,
+): void => {
+  for (let i = 0; i < n; i++) {
     const x = s[so + i] as number;
-    const y = clipFloat32(clipMode, x0Float32(prediction, x, m[mo + i] as number, a, b), c);
-    const noise = z[zo + i] as number;
+    const y = row[i] as number;
     x0[xo + i] = y;
-    // 6. + std * noise; the store rounds the sum to float32
-    prev[po + i] = meanFloat32(c0, y, ct, x) + fround(sd * noise);
+    prev[po + i] = fround(c0 * y) + fround(ct * x);
   }
 };
 
-/** `learned`: the model predicts the variance; its square root (negative predictions count as 0) scales the noise. */
-const loopLearnedFloat32 = (
-  prev: Float32Array, po: number, x0: Float32Array, xo: number, m: Float32Array, mo: number,
-  s: Float32Array, so: number, z: Float32Array, zo: number, v: Float32Array, vo: number, len: number,
-  k: PassScalars,
+/** 4-6. the mean plus f(sd noise): the four fixed variance types. */
+const meanScaled = (
+  prev: Float32Array, po: number, x0: Float32Array, xo: number, row: Float32Array, s: Float32Array, so: number,
+  z: Float32Array, zo: number, n: number, c0: number, ct: number, sd: number,
 ): void => {
-  const { prediction, clipMode, a, b, c, c0, ct } = k;
-  for (let i = 0; i < len; i++) {
+  for (let i = 0; i < n; i++) {
     const x = s[so + i] as number;
-    const y = clipFloat32(clipMode, x0Float32(prediction, x, m[mo + i] as number, a, b), c);
+    const noise = z[zo + i] as number;
+    const y = row[i] as number;
+    x0[xo + i] = y;
+    // the store rounds the last sum to float32
+    prev[po + i] = fround(fround(c0 * y) + fround(ct * x)) + fround(sd * noise);
+  }
+};
+
+/** 4-6. `learned`: the square root of the predicted variance (a negative one counts as 0) scales the noise. */
+const meanLearned = (
+  prev: Float32Array, po: number, x0: Float32Array, xo: number, row: Float32Array, s: Float32Array, so: number,
+  z: Float32Array, zo: number, v: Float32Array, vo: number, n: number, c0: number, ct: number,
+): void => {
+  for (let i = 0; i < n; i++) {
+    const x = s[so + i] as number;
+    const noise = z[zo + i] as number;
     const variance = v[vo + i] as number;
-    const noise = z[zo + i] as number;
+    const y = row[i] as number;
     x0[xo + i] = y;
-    // sqrt is IEEE, so fround(sqrt(v)) is torch's float32 `v ** 0.5`
-    prev[po + i] = meanFloat32(c0, y, ct, x) + fround(fround(sqrt(variance < 0 ? 0 : variance)) * noise);
+    // (v + |v|) / 2 is max(v, +0) without a branch; sqrt is IEEE, so fround(sqrt) is torch's `v ** 0.5`
+    const std = fround(sqrt(0.5 * (variance + abs(variance))));
+    prev[po + i] = fround(fround(c0 * y) + fround(ct * x)) + fround(std * noise);
   }
 };
 
-/** `learned_range`: the model's value in [-1, 1] interpolates the log-variance between beta-tilde and beta. */
-const loopRangeFloat32 = (
-  prev: Float32Array, po: number, x0: Float32Array, xo: number, m: Float32Array, mo: number,
-  s: Float32Array, so: number, z: Float32Array, zo: number, v: Float32Array, vo: number, len: number,
-  k: PassScalars, minLog: number, maxLog: number,
+/** 4-6. `learned_range`: the model's value in [-1, 1] interpolates the log-variance between beta-tilde and beta. */
+const meanRange = (
+  prev: Float32Array, po: number, x0: Float32Array, xo: number, row: Float32Array, s: Float32Array, so: number,
+  z: Float32Array, zo: number, v: Float32Array, vo: number, n: number, c0: number, ct: number,
+  minLog: number, maxLog: number,
 ): void => {
-  const { prediction, clipMode, a, b, c, c0, ct } = k;
-  for (let i = 0; i < len; i++) {
+  for (let i = 0; i < n; i++) {
     const x = s[so + i] as number;
-    const y = clipFloat32(clipMode, x0Float32(prediction, x, m[mo + i] as number, a, b), c);
+    const noise = z[zo + i] as number;
     // frac = (v + 1) / 2 and log-variance = frac maxLog + (1 - frac) minLog, each op in float32
     const frac = fround(fround((v[vo + i] as number) + 1) * 0.5);
     const logVariance = fround(fround(frac * maxLog) + fround(fround(1 - frac) * minLog));
-    // exp is the one op that is not IEEE-exact: Math.exp rounded can differ from torch's float32 exp by 1 ulp
-    const scale = fround(exp(fround(0.5 * logVariance)));
-    const noise = z[zo + i] as number;
+    // exp is not an IEEE op: Math.exp rounded once is the correctly rounded float32 value (torch: within 1 ulp)
+    const std = fround(exp(fround(0.5 * logVariance)));
+    const y = row[i] as number;
     x0[xo + i] = y;
-    prev[po + i] = meanFloat32(c0, y, ct, x) + fround(scale * noise);
+    prev[po + i] = fround(fround(c0 * y) + fround(ct * x)) + fround(std * noise);
   }
 };
+
+/**
+ * The float32 pass of one batch item, block by block. `z` null: no noise; `v` null: a scalar deviation;
+ * otherwise `learned`, or `learned_range` when `range`.
+ */
+const itemFloat32 = (
+  prev: Float32Array, po: number, x0: Float32Array, xo: number, m: Float32Array, mo: number,
+  s: Float32Array, so: number, z: Float32Array | null, zo: number, v: Float32Array | null, vo: number, len: number,
+  k: PassScalars, range: boolean, minLog: number, maxLog: number,
+): void => {
+  const { prediction, clipMode, a, b, c, c0, ct, sd } = k;
+  const invC = clipMode === CLIP_THRESHOLD ? 1 / c : 1;
+  const row = rowX0;
+  for (let from = 0; from < len; from += BLOCK) {
+    const n = len - from < BLOCK ? len - from : BLOCK;
+    x0Into(row, prediction, m, mo + from, s, so + from, n, a, b);
+    if (clipMode !== CLIP_NONE) {
+      if (fastClampHolds(row, n, c)) clampFast(row, n, c, invC);
+      else clampExact(row, n, c, invC);
+    }
+    const p = po + from;
+    const xi = xo + from;
+    const si = so + from;
+    if (z === null) meanOnly(prev, p, x0, xi, row, s, si, n, c0, ct);
+    else if (v === null) meanScaled(prev, p, x0, xi, row, s, si, z, zo + from, n, c0, ct, sd);
+    else if (range) meanRange(prev, p, x0, xi, row, s, si, z, zo + from, v, vo + from, n, c0, ct, minLog, maxLog);
+    else meanLearned(prev, p, x0, xi, row, s, si, z, zo + from, v, vo + from, n, c0, ct);
+  }
+};
+
+/** 2. x0 in double (eq. 15, the identity, or the v form), rounded only where the caller stores it. */
+const x0Float64 = (prediction: PredictionCode, x: number, m: number, a: number, b: number): number =>
+  prediction === PREDICT_EPSILON ? (x - b * m) / a : prediction === PREDICT_VELOCITY ? a * x - b * m : m;
+
+/** 3. clip or threshold in double (clampFast is exact for float32 values only). */
+const clipFloat64 = (mode: ClipMode, y: number, c: number): number =>
+  mode === CLIP_NONE ? y : mode === CLIP_CLAMP ? Math.min(Math.max(y, -c), c) : Math.min(Math.max(y, -c), c) / c;
 
 /** The double-precision pass for float64 tables: no noise, a scalar deviation, or `learned`. */
 const loopFloat64 = (
@@ -142,7 +229,7 @@ const loopFloat64 = (
     let r = c0 * y + ct * x;
     if (z !== null) {
       const variance = v === null ? 0 : (v[vo + i] as number);
-      r += (v === null ? sd : sqrt(variance < 0 ? 0 : variance)) * (z[zo + i] as number);
+      r += (v === null ? sd : sqrt(0.5 * (variance + abs(variance)))) * (z[zo + i] as number);
     }
     x0[xo + i] = y;
     prev[po + i] = r;
@@ -179,7 +266,8 @@ const thresholdOf = (
   const row = scratchOf(len);
   // stored as float32, like the float32 tensor torch.quantile reads; x0 as the pass computes it
   if (float32) {
-    for (let i = 0; i < len; i++) row[i] = abs(x0Float32(prediction, s[so + i] as number, m[mo + i] as number, a, b));
+    x0Into(row, prediction, m, mo, s, so, len, a, b);
+    for (let i = 0; i < len; i++) row[i] = abs(row[i] as number);
   } else {
     for (let i = 0; i < len; i++) row[i] = abs(x0Float64(prediction, s[so + i] as number, m[mo + i] as number, a, b));
   }
@@ -258,7 +346,7 @@ export const runPosterior = (
     const sampleOp = { data: sdata, offset: so };
     if (!k.addsNoise || noise === null) {
       if (!wasmStepPass(prevOp, x0Op, modelOp, sampleOp, null, null, len, NOISE_NONE, scalars)) {
-        if (float32) loopFloat32(pd, po, xd, xo, md, mo, sdata, so, null, 0, len, scalars);
+        if (float32) itemFloat32(pd, po, xd, xo, md, mo, sdata, so, null, 0, null, 0, len, scalars, false, 0, 0);
         else loopFloat64(pd, po, xd, xo, md, mo, sdata, so, null, 0, null, 0, len, scalars);
       }
       continue;
@@ -272,16 +360,16 @@ export const runPosterior = (
       const vo = v.offset + item * (v.stride[0] as number);
       if (varianceType === 'learned_range') {
         if (float32) {
-          loopRangeFloat32(pd, po, xd, xo, md, mo, sdata, so, zd, zo, vd, vo, len, scalars, r(k.minLogVariance), r(k.maxLogVariance));
+          itemFloat32(pd, po, xd, xo, md, mo, sdata, so, zd, zo, vd, vo, len, scalars, true, r(k.minLogVariance), r(k.maxLogVariance));
         } else {
           loopRangeFloat64(pd, po, xd, xo, md, mo, sdata, so, zd, zo, vd, vo, len, scalars, k.minLogVariance, k.maxLogVariance);
         }
       } else if (!wasmStepPass(prevOp, x0Op, modelOp, sampleOp, noiseOp, { data: vd, offset: vo }, len, NOISE_LEARNED, scalars)) {
-        if (float32) loopLearnedFloat32(pd, po, xd, xo, md, mo, sdata, so, zd, zo, vd, vo, len, scalars);
+        if (float32) itemFloat32(pd, po, xd, xo, md, mo, sdata, so, zd, zo, vd, vo, len, scalars, false, 0, 0);
         else loopFloat64(pd, po, xd, xo, md, mo, sdata, so, zd, zo, vd, vo, len, scalars);
       }
     } else if (!wasmStepPass(prevOp, x0Op, modelOp, sampleOp, noiseOp, null, len, NOISE_SCALED, scalars)) {
-      if (float32) loopFloat32(pd, po, xd, xo, md, mo, sdata, so, zd, zo, len, scalars);
+      if (float32) itemFloat32(pd, po, xd, xo, md, mo, sdata, so, zd, zo, null, 0, len, scalars, false, 0, 0);
       else loopFloat64(pd, po, xd, xo, md, mo, sdata, so, zd, zo, null, 0, len, scalars);
     }
   }
