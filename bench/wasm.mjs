@@ -79,7 +79,14 @@ const loopWith = (alloc) => {
 };
 const jsLoop = loopWith(lib.allocate);
 const wasmLoop = loopWith((shape) => rightOf(wasm.allocTensor(shape)));
-// the two backends' loops agree to float32 rounding; a broken kernel would not
+// the two backends' step kernels are bit-identical; their loops differ only through randn (within 2 ulp)
+const bitsOf = (which, o) => {
+  rightOf(wasm.setBackend(which));
+  rightOf(lib.posteriorStepInto(o, inputs, k, options));
+  return Array.from(new Uint32Array(o.prevSample.data.slice().buffer));
+};
+if (bitsOf('js', out).join() !== bitsOf('wasm', wasmOut).join()) throw new Error("the backends' steps differ");
+rightOf(wasm.setBackend('js'));
 const a = jsLoop().data;
 rightOf(wasm.setBackend('wasm'));
 const b = wasmLoop().data;
