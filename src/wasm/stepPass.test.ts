@@ -90,6 +90,35 @@ describe('the WebAssembly posterior pass', () => {
     }
   });
 
+  it('gives bit-identical outputs on edge values: signed zeros, tiny values, values beyond 2^29 times the clip range', () => {
+    // 2 x 2 x 150 (300 elements per item, more than one JS block): the edge values sit in both blocks
+    const edgeShape = [2, 2, 150];
+    const edges = [0, -0, 1e-30, -1e-30, 2 ** -149, 1e20, -1e20, 3e38, -3e38];
+    const withEdges = (seed: number, every: number): Tensor => {
+      const t = normal(seed, edgeShape, 2);
+      for (let i = 0; i < t.data.length; i += every) t.data[i] = edges[(i / every) % edges.length] as number;
+      return t;
+    };
+    const x = withEdges(11, 7);
+    const z = normal(13, edgeShape);
+    for (const predictionType of predictionTypes) {
+      for (const varianceType of ['fixed_small', 'learned'] as const) {
+        for (const clipMode of ['clip', 'threshold'] as const) {
+          // learned: the variance half holds negative values and -0 too
+          const modelOutput = withEdges(12, 5);
+          const m = varianceType === 'learned' ? ndarray(Float32Array.from([...modelOutput.data, ...modelOutput.data]), [2, 4, 150]) : modelOutput;
+          const options: StepOptions = {
+            ...defaultStepOptions, predictionType, varianceType,
+            clipSample: clipMode === 'clip', thresholding: clipMode === 'threshold', sampleMaxValue: 3, clipSampleRange: 1,
+          };
+          const k = coefficientsOf(table32, 487, 486, varianceType);
+          const inputs = { modelOutput: m, sample: x, noise: z };
+          expectIdentical(run('wasm', inputs, k, options), run('js', inputs, k, options));
+        }
+      }
+    }
+  });
+
   it('gives bit-identical outputs with one set of coefficients per batch item, one of them at timestep 0', () => {
     const modelOutput = normal(2, shape);
     const k = [coefficientsOf(table32, 500, 499, 'fixed_small'), coefficientsOf(table32, 0, -1, 'fixed_small')];
