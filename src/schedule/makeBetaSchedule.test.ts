@@ -1,26 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { readFixture } from '../../test-utils/fixtures.js';
+import { scheduleFixture } from '../../test-utils/scheduleFixture.js';
 import { maxRelativeError, maxUlpDistance32 } from '../../test-utils/float.js';
 import { makeBetaSchedule } from './makeBetaSchedule.js';
 import type { BetaScheduleSpec, Precision, Table } from './types.js';
 
-interface Case {
-  betaSchedule: string;
-  numTrainTimesteps: number;
-  betaStart: number;
-  betaEnd: number;
-  rescale: boolean;
-  precision: Precision;
-  betas: number[];
-  alphasCumprod: number[];
-}
-interface Fixture {
-  cases: Case[];
-  trainedBetas: number[];
-  trained: Array<{ rescale: boolean; precision: Precision; betas: number[] }>;
-  unfusedLinspace: { linear: number[] };
-}
-const fixture = readFixture<Fixture>('schedule.json');
+const fixture = scheduleFixture();
 
 const linear: BetaScheduleSpec = { numTrainTimesteps: 1000, betaStart: 0.0001, betaEnd: 0.02, betaSchedule: 'linear' };
 

@@ -1,29 +1,19 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { readFixture } from '../../test-utils/fixtures.js';
+import { scheduleFixture, type ScheduleCase } from '../../test-utils/scheduleFixture.js';
 import { maxRelativeError, maxUlpDistance32 } from '../../test-utils/float.js';
 import { makeBetaSchedule } from './makeBetaSchedule.js';
 import { makeTables } from './makeTables.js';
 import { rescaleZeroSnr } from './rescaleZeroSnr.js';
-import type { Precision, Table } from './types.js';
+import type { Table } from './types.js';
 
-interface Case {
-  betaSchedule: string;
-  numTrainTimesteps: number;
-  betaStart: number;
-  betaEnd: number;
-  rescale: boolean;
-  precision: Precision;
-  betas: number[];
-  alphasCumprod: number[];
-}
-const fixture = readFixture<{ cases: Case[] }>('schedule.json');
+const fixture = scheduleFixture();
 
-const betasOf = (c: Case): Table => {
+const betasOf = (c: ScheduleCase): Table => {
   const r = makeBetaSchedule(c);
   if (E.isLeft(r)) throw new Error(r.left.message);
   return c.rescale ? rescaleZeroSnr(r.right) : r.right;
 };
-const label = (c: Case) => [c.betaSchedule, c.numTrainTimesteps, c.rescale ? 'rescaled' : 'plain', c] as const;
+const label = (c: ScheduleCase) => [c.betaSchedule, c.numTrainTimesteps, c.rescale ? 'rescaled' : 'plain', c] as const;
 
 describe('makeTables', () => {
   it.each(fixture.cases.filter((c) => c.precision === 'float32').map(label))(

@@ -1,19 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { unwrap } from '../../test-utils/diffusersTest.js';
-import { readFixture } from '../../test-utils/fixtures.js';
+import { scheduleFixture } from '../../test-utils/scheduleFixture.js';
 import { createScheduler, isDDPMScheduler } from './scheduler.js';
-
-interface ScheduleFixture {
-  readonly cases: ReadonlyArray<{
-    betaSchedule: string;
-    numTrainTimesteps: number;
-    betaStart: number;
-    betaEnd: number;
-    rescale: boolean;
-    precision: string;
-    alphasCumprod: number[];
-  }>;
-}
 
 describe('createScheduler', () => {
   it("has diffusers' defaults: linear betas 1e-4 .. 0.02 over 1000 steps, timesteps 999 .. 0, no inference steps", () => {
@@ -38,7 +26,7 @@ describe('createScheduler', () => {
   });
 
   it('has the tables of the schedule layer fixtures, rescaled when asked', () => {
-    const fixture = readFixture<ScheduleFixture>('schedule.json');
+    const fixture = scheduleFixture();
     const find = (schedule: string, rescale: boolean) =>
       fixture.cases.find(
         (c) => c.betaSchedule === schedule && c.numTrainTimesteps === 1000 && c.rescale === rescale && c.precision === 'float32',
