@@ -1,4 +1,4 @@
-import type { Tensor } from '../tensor/index.js';
+import { isContiguous, type Tensor } from '../tensor/index.js';
 import { torchQuantileInPlace } from './quantile.js';
 import type { PosteriorCoefficients, StepOptions } from './types.js';
 import {
@@ -208,6 +208,181 @@ const itemFloat32 = (
   }
 };
 
+// The float32 pass over operands that share one index (the fixed variance types over contiguous tensors)
+// runs block by block in two loops: x0 into the L1 row with the sum of |x0|, then the clamp, the mean and
+// the noise in one loop per (clip mode, noise or not). One fused loop is slower: its chain of dependent
+// float32 roundings (each fround is two conversions) is so long that the processor overlaps too few
+// iterations; two shorter loops keep it busy. The sum decides, before anything is written, whether the
+// branchless clamp is exact for the block.
+
+/** 2. x0 = (x - sqrt(1 - abar) m) / sqrt(abar) into row[0, n), as x0Epsilon; returns the sum of |x0|. */
+const rowEpsilon = (row: Float32Array, m: Float32Array, s: Float32Array, lo: number, n: number, b: number, inv: number): number => {
+  let sum = 0;
+  for (let r = 0; r < n; r++) {
+    const y = fround(fround((s[lo + r] as number) - fround(b * (m[lo + r] as number))) * inv);
+    row[r] = y;
+    sum += abs(y);
+  }
+  return sum;
+};
+
+/** 2. x0 = sqrt(abar) x - sqrt(1 - abar) v into row[0, n); returns the sum of |x0|. */
+const rowVelocity = (row: Float32Array, m: Float32Array, s: Float32Array, lo: number, n: number, a: number, b: number): number => {
+  let sum = 0;
+  for (let r = 0; r < n; r++) {
+    const y = fround(fround(a * (s[lo + r] as number)) - fround(b * (m[lo + r] as number)));
+    row[r] = y;
+    sum += abs(y);
+  }
+  return sum;
+};
+
+/** 2. x0 = the model output into row[0, n); returns the sum of |x0|. */
+const rowSample = (row: Float32Array, m: Float32Array, lo: number, n: number): number => {
+  let sum = 0;
+  for (let r = 0; r < n; r++) {
+    const y = m[lo + r] as number;
+    row[r] = y;
+    sum += abs(y);
+  }
+  return sum;
+};
+
+// The second loops. The clamp is clampFast's with its two corrections side by side,
+// y - ((u - |u|) + (w + |w|)) / 2 with u = y + c, w = y - c: at most one correction is non-zero, and
+// neither waits on the other, which shortens the chain.
+
+/** 4-6. x0 as the row holds it, then the mean plus f(sd noise). */
+const meanNoiseFree = (
+  prev: Float32Array, x0: Float32Array, s: Float32Array, z: Float32Array, row: Float32Array, lo: number, n: number,
+  c0: number, ct: number, sd: number,
+): void => {
+  for (let r = 0; r < n; r++) {
+    const i = lo + r;
+    const y = row[r] as number;
+    x0[i] = y;
+    prev[i] = fround(fround(c0 * y) + fround(ct * (s[i] as number))) + fround(sd * (z[i] as number));
+  }
+};
+
+/** 4-5. x0 as the row holds it, then the mean (timestep 0). */
+const meanFree = (
+  prev: Float32Array, x0: Float32Array, s: Float32Array, row: Float32Array, lo: number, n: number, c0: number, ct: number,
+): void => {
+  for (let r = 0; r < n; r++) {
+    const i = lo + r;
+    const y = row[r] as number;
+    x0[i] = y;
+    prev[i] = fround(c0 * y) + fround(ct * (s[i] as number));
+  }
+};
+
+/** 3-6. x0 clamped to [-c, c], then the mean plus f(sd noise). */
+const meanNoiseClamp = (
+  prev: Float32Array, x0: Float32Array, s: Float32Array, z: Float32Array, row: Float32Array, lo: number, n: number,
+  c: number, c0: number, ct: number, sd: number,
+): void => {
+  for (let r = 0; r < n; r++) {
+    const i = lo + r;
+    const raw = row[r] as number;
+    const u = raw + c;
+    const w = raw - c;
+    const y = raw - 0.5 * (u - abs(u) + (w + abs(w)));
+    x0[i] = y;
+    prev[i] = fround(fround(c0 * y) + fround(ct * (s[i] as number))) + fround(sd * (z[i] as number));
+  }
+};
+
+/** 3-5. x0 clamped to [-c, c], then the mean (timestep 0). */
+const meanClamp = (
+  prev: Float32Array, x0: Float32Array, s: Float32Array, row: Float32Array, lo: number, n: number,
+  c: number, c0: number, ct: number,
+): void => {
+  for (let r = 0; r < n; r++) {
+    const i = lo + r;
+    const raw = row[r] as number;
+    const u = raw + c;
+    const w = raw - c;
+    const y = raw - 0.5 * (u - abs(u) + (w + abs(w)));
+    x0[i] = y;
+    prev[i] = fround(c0 * y) + fround(ct * (s[i] as number));
+  }
+};
+
+/** 3-6. x0 thresholded at c (clamped, then the float32 quotient by c as a product with invC), mean plus noise. */
+const meanNoiseThreshold = (
+  prev: Float32Array, x0: Float32Array, s: Float32Array, z: Float32Array, row: Float32Array, lo: number, n: number,
+  c: number, invC: number, c0: number, ct: number, sd: number,
+): void => {
+  for (let r = 0; r < n; r++) {
+    const i = lo + r;
+    const raw = row[r] as number;
+    const u = raw + c;
+    const w = raw - c;
+    const y = fround((raw - 0.5 * (u - abs(u) + (w + abs(w)))) * invC);
+    x0[i] = y;
+    prev[i] = fround(fround(c0 * y) + fround(ct * (s[i] as number))) + fround(sd * (z[i] as number));
+  }
+};
+
+/** 3-5. x0 thresholded at c, then the mean (timestep 0). */
+const meanThreshold = (
+  prev: Float32Array, x0: Float32Array, s: Float32Array, row: Float32Array, lo: number, n: number,
+  c: number, invC: number, c0: number, ct: number,
+): void => {
+  for (let r = 0; r < n; r++) {
+    const i = lo + r;
+    const raw = row[r] as number;
+    const u = raw + c;
+    const w = raw - c;
+    const y = fround((raw - 0.5 * (u - abs(u) + (w + abs(w)))) * invC);
+    x0[i] = y;
+    prev[i] = fround(c0 * y) + fround(ct * (s[i] as number));
+  }
+};
+
+// Elements per block of the shared-index float32 pass (the row stays in L1).
+const ROW_BLOCK = 512;
+const rowShared = new Float32Array(ROW_BLOCK);
+
+/**
+ * The float32 pass over [lo, hi) of operands that share one index, `z` null for no noise. Each block's
+ * x0 goes into the row first, so an output may be the very same view as an input.
+ */
+const rangeFloat32 = (
+  prev: Float32Array, x0: Float32Array, m: Float32Array, s: Float32Array, z: Float32Array | null, lo: number,
+  hi: number, k: PassScalars,
+): void => {
+  const { prediction, a, b, c, c0, ct, sd } = k;
+  const inv = 1 / a;
+  const invC = k.clipMode === CLIP_THRESHOLD ? 1 / c : 1;
+  // below this sum of |x0| every |x0| of the block is below 2^29 c, where the branchless clamp is exact
+  const bound = c * 2 ** 29;
+  const row = rowShared;
+  for (let from = lo; from < hi; from += ROW_BLOCK) {
+    const n = hi - from < ROW_BLOCK ? hi - from : ROW_BLOCK;
+    const sum =
+      prediction === PREDICT_EPSILON
+        ? rowEpsilon(row, m, s, from, n, b, inv)
+        : prediction === PREDICT_VELOCITY
+          ? rowVelocity(row, m, s, from, n, a, b)
+          : rowSample(row, m, from, n);
+    let clipMode = k.clipMode;
+    if (clipMode !== CLIP_NONE && !(sum < bound)) {
+      // huge, infinite or NaN values: the exact clamp, then the block as if unclipped
+      clampExact(row, n, c, invC);
+      clipMode = CLIP_NONE;
+    }
+    if (z === null) {
+      if (clipMode === CLIP_NONE) meanFree(prev, x0, s, row, from, n, c0, ct);
+      else if (clipMode === CLIP_CLAMP) meanClamp(prev, x0, s, row, from, n, c, c0, ct);
+      else meanThreshold(prev, x0, s, row, from, n, c, invC, c0, ct);
+    } else if (clipMode === CLIP_NONE) meanNoiseFree(prev, x0, s, z, row, from, n, c0, ct, sd);
+    else if (clipMode === CLIP_CLAMP) meanNoiseClamp(prev, x0, s, z, row, from, n, c, c0, ct, sd);
+    else meanNoiseThreshold(prev, x0, s, z, row, from, n, c, invC, c0, ct, sd);
+  }
+};
+
 /** 2. x0 in double (eq. 15, the identity, or the v form), rounded only where the caller stores it. */
 const x0Float64 = (prediction: PredictionCode, x: number, m: number, a: number, b: number): number =>
   prediction === PREDICT_EPSILON ? (x - b * m) / a : prediction === PREDICT_VELOCITY ? a * x - b * m : m;
@@ -284,6 +459,61 @@ const predictionCode = (options: StepOptions): PredictionCode =>
       ? PREDICT_VELOCITY
       : PREDICT_SAMPLE;
 
+// The tensor's data from its first element on, so that element j of it is index j (a view only when the
+// offset is not 0, once per call).
+const rebased = (t: Tensor): Float32Array => (t.offset === 0 ? t.data : t.data.subarray(t.offset));
+
+/**
+ * The fixed variance types over tensors that are each one contiguous block of the sample's shape: batch
+ * item k is the index range [k len, (k + 1) len) of every operand. With one set of coefficients and no
+ * thresholding the whole batch is one range, one pass.
+ */
+const runUniform = (
+  prevSample: Tensor, predOriginalSample: Tensor, modelOutput: Tensor, sample: Tensor, noise: Tensor | null,
+  coefficients: PosteriorCoefficients | ReadonlyArray<PosteriorCoefficients>, options: StepOptions,
+  batch: number, len: number, float32: boolean, prediction: PredictionCode,
+): void => {
+  const perItem = isCoefficientList(coefficients);
+  const r = float32 ? fround : identity;
+  const whole = !perItem && !options.thresholding;
+  const count = whole ? 1 : batch;
+  const span = whole ? batch * len : len;
+  const clipRange = r(options.clipSampleRange);
+  const [pd, xd, md, sd] = [rebased(prevSample), rebased(predOriginalSample), rebased(modelOutput), rebased(sample)];
+  const zd = noise === null ? null : rebased(noise);
+  for (let item = 0; item < count; item++) {
+    const k = (perItem ? coefficients[item] : coefficients) as PosteriorCoefficients;
+    const lo = item * span;
+    // float32 scalars, as the float32 ops (and step32's f32 parameters) take them
+    const a = r(k.sqrtAlphaProdT);
+    const b = r(k.sqrtBetaProdT);
+    // 3. clip to the configured range, or threshold at this item's quantile of |x0|
+    let clipMode: ClipMode = options.clipSample ? CLIP_CLAMP : CLIP_NONE;
+    let c = clipRange;
+    if (options.thresholding) {
+      clipMode = CLIP_THRESHOLD;
+      c = thresholdOf(md, lo, sd, lo, len, prediction, a, b, options, float32);
+    }
+    // 4-5. the posterior mean of eq. 7 (coefficients precomputed), then 6. the noise term
+    const scalars: PassScalars = {
+      float32, prediction, clipMode, a, b, c,
+      c0: r(k.predOriginalSampleCoeff),
+      ct: r(k.currentSampleCoeff),
+      sd: r(k.noiseScale),
+    };
+    const z = k.addsNoise ? zd : null;
+    const at = (t: Tensor) => ({ data: t.data, offset: t.offset + lo });
+    // The WebAssembly backend runs the same operations (bit-identical), over the whole range at once.
+    const done = wasmStepPass(
+      at(prevSample), at(predOriginalSample), at(modelOutput), at(sample), z === null ? null : at(noise as Tensor), null,
+      span, z === null ? NOISE_NONE : NOISE_SCALED, scalars,
+    );
+    if (done) continue;
+    if (float32) rangeFloat32(pd, xd, md, sd, z, lo, lo + span, scalars);
+    else loopFloat64(pd, lo, xd, lo, md, lo, sd, lo, z, lo, null, 0, span, scalars);
+  }
+};
+
 /**
  * The fused posterior pass over validated tensors whose batch items are each contiguous
  * (`isContiguous(t, 1)`). `variance` is the model's variance half for the learned types, `noise` is
@@ -311,6 +541,11 @@ export const runPosterior = (
   const clipRange = float32 ? fround(options.clipSampleRange) : options.clipSampleRange;
   const varianceType = options.varianceType;
   const prediction = predictionCode(options);
+  const learned = varianceType === 'learned' || varianceType === 'learned_range';
+  if (!learned && [prevSample, predOriginalSample, modelOutput, sample, ...(noise === null ? [] : [noise])].every((t) => isContiguous(t))) {
+    runUniform(prevSample, predOriginalSample, modelOutput, sample, noise, coefficients, options, batch, len, float32, prediction);
+    return;
+  }
   for (let item = 0; item < batch; item++) {
     const k = (perItem ? coefficients[item] : coefficients) as PosteriorCoefficients;
     const po = prevSample.offset + item * (prevSample.stride[0] as number);
