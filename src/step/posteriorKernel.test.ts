@@ -172,6 +172,74 @@ describe('runPosterior', () => {
     expect(Array.from(x0.data)).toEqual([1, -0.5, 0.25, 0, 0.75, -0.5, 0.5, 0]);
   });
 
+  describe('a batch of many small items', () => {
+    const [items, width] = [300, 8];
+    const total = items * width;
+    const xs = random(total, 21, 6);
+    const ms = random(total, 22, 6);
+    const zs = random(total, 23, 2);
+    // a few values past 2^29 c, infinite or NaN, so that some blocks take the exact clamp
+    ms[37] = 2 ** 40;
+    ms[1500] = -Infinity;
+    ms[2001] = NaN;
+    const row = (data: Float32Array, item: number) => ndarray(data.slice(item * width, (item + 1) * width), [1, width]);
+    const variants = [
+      ['epsilon', true, false, 600],
+      ['v_prediction', false, false, 600],
+      ['sample', true, false, 0],
+      ['epsilon', false, true, 600],
+      ['v_prediction', true, false, 0],
+    ] as const;
+
+    it.each(variants)('%s (clip %p, thresholding %p, t = %p): one flat pass gives the bits of each row stepped alone', (predictionType, clipSample, thresholding, t) => {
+      const options = { ...defaultStepOptions, predictionType, clipSample, thresholding, sampleMaxValue: 2, varianceType: 'fixed_large' as const };
+      const k = coefficientsOf(table, t, t - 1, 'fixed_large');
+      const shape = [items, width];
+      const prev = allocate(shape);
+      const x0 = allocate(shape);
+      runPosterior(prev, x0, ndarray(ms, shape), null, ndarray(xs, shape), ndarray(zs, shape), k, options);
+      for (let item = 0; item < items; item++) {
+        const one = { prev: allocate([1, width]), x0: allocate([1, width]) };
+        runPosterior(one.prev, one.x0, row(ms, item), null, row(xs, item), row(zs, item), k, options);
+        expect(bits(prev.data.slice(item * width, (item + 1) * width))).toEqual(bits(one.prev.data));
+        expect(bits(x0.data.slice(item * width, (item + 1) * width))).toEqual(bits(one.x0.data));
+      }
+    });
+
+    it('a list of per-item coefficients, a batch with gaps between items and in-place outputs give the same bits as one set', () => {
+      const options = { ...defaultStepOptions, varianceType: 'fixed_large' as const };
+      const k = coefficientsOf(table, 600, 599, 'fixed_large');
+      const shape = [items, width];
+      const expected = { prev: allocate(shape), x0: allocate(shape) };
+      runPosterior(expected.prev, expected.x0, ndarray(ms, shape), null, ndarray(xs, shape), ndarray(zs, shape), k, options);
+      const listed = { prev: allocate(shape), x0: allocate(shape) };
+      const list = Array.from({ length: items }, () => k);
+      runPosterior(listed.prev, listed.x0, ndarray(ms, shape), null, ndarray(xs, shape), ndarray(zs, shape), list, options);
+      expect(bits(listed.prev.data)).toEqual(bits(expected.prev.data));
+      expect(bits(listed.x0.data)).toEqual(bits(expected.x0.data));
+      // the same values with a gap after each item: each item is contiguous, the batch is not
+      const strided = (data: Float32Array) => {
+        const t = ndarray(new Float32Array(items * (width + 3)), [items, width], [width + 3, 1], 2);
+        for (let i = 0; i < items; i++) for (let j = 0; j < width; j++) t.set(i, j, data[i * width + j] as number);
+        return t;
+      };
+      const out = { prev: strided(new Float32Array(total)), x0: strided(new Float32Array(total)) };
+      expect(out.prev.offset).toBe(2);
+      runPosterior(out.prev, out.x0, strided(ms), null, strided(xs), strided(zs), k, options);
+      for (let i = 0; i < items; i++) {
+        for (let j = 0; j < width; j++) {
+          expect(Object.is(out.prev.get(i, j), expected.prev.data[i * width + j])).toBe(true);
+        }
+      }
+      // outputs that are the inputs themselves
+      const m = ndarray(ms.slice(), shape);
+      const x = ndarray(xs.slice(), shape);
+      runPosterior(x, m, m, null, x, ndarray(zs, shape), k, options);
+      expect(bits(x.data)).toEqual(bits(expected.prev.data));
+      expect(bits(m.data)).toEqual(bits(expected.x0.data));
+    });
+  });
+
   it('tells a per-item list of coefficients from a single set', () => {
     const k = coefficientsOf(table, 5, 4, 'fixed_small');
     expect(isCoefficientList([k, k])).toBe(true);
