@@ -29,11 +29,31 @@ export const streamingFloor = (prev, x0, model, sample, noise, sqrtBeta, invSqrt
 };
 
 /**
- * The plain JS loop: the step's whole arithmetic, clamp included, in one pass with no validation,
- * views, batches or options: the kernel's work without the library around it. The clamp is the
- * branchless max/min-by-abs form, because random data makes a branching clamp mispredict.
+ * The plain JS loop: the step's whole arithmetic in one fused pass with no validation, views, batches or
+ * options: the kernel's work without the library around it. The arithmetic is the kernel's, bit for bit:
+ * every torch float32 op rounded with Math.fround in diffusers' order (the scalars must be float32 values,
+ * `invSqrtAlpha` the double reciprocal of the float32 sqrt(alphaBar)), and the kernel's branchless clamp
+ * (exact for |x0| below 2^29, which holds for this data; the kernel checks that bound per block).
  */
 export const plainLoop = (prev, x0, model, sample, noise, sqrtBeta, invSqrtAlpha, c0, ct, sd) => {
+  const fround = Math.fround;
+  const n = sample.length;
+  for (let i = 0; i < n; i++) {
+    const x = sample[i];
+    const raw = fround(fround(x - fround(sqrtBeta * model[i])) * invSqrtAlpha);
+    const u = raw + 1;
+    const w = raw - 1;
+    const y = raw - 0.5 * (u - Math.abs(u) + (w + Math.abs(w)));
+    x0[i] = y;
+    prev[i] = fround(fround(c0 * y) + fround(ct * x)) + fround(sd * noise[i]);
+  }
+};
+
+/**
+ * The plain loop in double, rounded once at each store (the kernel's arithmetic before it followed torch's
+ * float32 ops): what the exact float32 arithmetic costs, beside it.
+ */
+export const plainLoopDouble = (prev, x0, model, sample, noise, sqrtBeta, invSqrtAlpha, c0, ct, sd) => {
   const n = sample.length;
   for (let i = 0; i < n; i++) {
     const x = sample[i];
@@ -47,12 +67,13 @@ export const plainLoop = (prev, x0, model, sample, noise, sqrtBeta, invSqrtAlpha
 
 /** The plain loop as most people would write it, with Math.min / Math.max (branches V8 cannot predict on noise). */
 export const plainLoopMinMax = (prev, x0, model, sample, noise, sqrtBeta, invSqrtAlpha, c0, ct, sd) => {
+  const fround = Math.fround;
   const n = sample.length;
   for (let i = 0; i < n; i++) {
     const x = sample[i];
-    const y = Math.min(Math.max((x - sqrtBeta * model[i]) * invSqrtAlpha, -1), 1);
+    const y = Math.min(Math.max(fround(fround(x - fround(sqrtBeta * model[i])) * invSqrtAlpha), -1), 1);
     x0[i] = y;
-    prev[i] = c0 * y + ct * x + sd * noise[i];
+    prev[i] = fround(fround(c0 * y) + fround(ct * x)) + fround(sd * noise[i]);
   }
 };
 

@@ -16,6 +16,7 @@ import {
   maxAbsDifference,
   ndarrayOpsStep,
   plainLoop,
+  plainLoopDouble,
   plainLoopMinMax,
   setFloor,
   streamingFloor,
@@ -37,6 +38,9 @@ const LOOP_SIZES = [16_384, 65_536];
 const LOOP_STEPS = 1000;
 const RANDN_SAMPLES = 65_536;
 const BATCH_SHAPE = [4, 4, 64, 64];
+// the same 65 536 elements as many small batch items and as a few large ones: the cost per batch item
+const MANY_ITEMS = [8192, 8];
+const FEW_ITEMS = [8, 8192];
 const BYTES_PER_ELEMENT = 20;
 const started = performance.now();
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -120,13 +124,18 @@ const benchStep = async (n) => {
   const scratchHalf = new Float32Array(n >> 1);
   const scalars = [k.sqrtBetaProdT, 1 / k.sqrtAlphaProdT, k.predOriginalSampleCoeff, k.currentSampleCoeff, k.noiseScale];
   const loopArgs = [loopPrev, loopX0, m, s, z, ...scalars];
+  // the kernel's float32 scalars: sqrt(alphaBar) rounded, then its reciprocal in double
+  const f = Math.fround;
+  const exactScalars = [f(k.sqrtBetaProdT), 1 / f(k.sqrtAlphaProdT), f(k.predOriginalSampleCoeff), f(k.currentSampleCoeff), f(k.noiseScale)];
+  const exactArgs = [loopPrev, loopX0, m, s, z, ...exactScalars];
   const cases = [
     ['posteriorStepInto', () => lib.posteriorStepInto(out, inputs, k, stepOptions)],
     ['posteriorStep', () => do_not_optimize(lib.posteriorStep(inputs, k, stepOptions))],
     ['set floor', () => setFloor(loopPrev, loopX0, m, s, noiseHalf, scratchHalf)],
     ['streaming floor', () => streamingFloor(...loopArgs)],
-    ['plain loop', () => plainLoop(...loopArgs)],
-    ['plain loop, Math.min/max', () => plainLoopMinMax(...loopArgs)],
+    ['plain loop', () => plainLoop(...exactArgs)],
+    ['plain loop, double, one rounding', () => plainLoopDouble(...loopArgs)],
+    ['plain loop, Math.min/max', () => plainLoopMinMax(...exactArgs)],
     ['ndarray-ops', () => do_not_optimize(ndarrayOpsStep(modelOutput, sample, noise, k))],
   ];
   if (wasmAvailable && wasmProblem === undefined) {
@@ -152,11 +161,14 @@ const benchStep = async (n) => {
   }
   // the peers must compute the same step, or their ratios mean nothing
   rightOf(lib.posteriorStepInto(out, inputs, k, stepOptions));
-  let worst = 0;
+  // the exact plain loops have the kernel's float32 arithmetic: not one bit may differ
   for (const peer of [plainLoop, plainLoopMinMax]) {
-    peer(...loopArgs);
-    worst = Math.max(worst, maxAbsDifference(out.prevSample.data, loopPrev), maxAbsDifference(out.predOriginalSample.data, loopX0));
+    peer(...exactArgs);
+    const gap = Math.max(maxAbsDifference(out.prevSample.data, loopPrev), maxAbsDifference(out.predOriginalSample.data, loopX0));
+    if (gap !== 0) throw new Error(`the exact plain loop ${peer.name} differs from the kernel at n = ${n}: ${gap}`);
   }
+  plainLoopDouble(...loopArgs);
+  let worst = Math.max(maxAbsDifference(out.prevSample.data, loopPrev), maxAbsDifference(out.predOriginalSample.data, loopX0));
   const composed = ndarrayOpsStep(modelOutput, sample, noise, k);
   worst = Math.max(worst, maxAbsDifference(out.prevSample.data, composed.prevSample.data));
   if (!(worst < 1e-5)) throw new Error(`the step peers disagree with the kernel at n = ${n}: ${worst}`);
@@ -174,6 +186,8 @@ const benchVariants = async () => {
   const perItem = [700, 500, 300, 100].map((t) => rightOf(lib.posteriorCoefficients(alphasCumprod, t, t - 1)));
   const scheduler = rightOf(lib.setTimesteps(rightOf(lib.createScheduler()), 1000));
   const timesteps = Int32Array.from([700, 500, 300, 100]);
+  const many = stepInputs(lib, MANY_ITEMS);
+  const few = stepInputs(lib, FEW_ITEMS);
   return {
     n,
     ...(await interleaved(
@@ -185,6 +199,10 @@ const benchVariants = async () => {
         ['one timestep (step)', () => do_not_optimize(lib.step(scheduler, { modelOutput, timestep: 500, sample, noise }))],
         ['per-sample timesteps (step)', () =>
           do_not_optimize(lib.step(scheduler, { modelOutput, timestep: timesteps, sample, noise }))],
+        ['few items (step)', () =>
+          do_not_optimize(lib.step(scheduler, { modelOutput: few.modelOutput, timestep: 500, sample: few.sample, noise: few.noise }))],
+        ['many items (step)', () =>
+          do_not_optimize(lib.step(scheduler, { modelOutput: many.modelOutput, timestep: 500, sample: many.sample, noise: many.noise }))],
       ],
       n,
       3,
@@ -343,7 +361,7 @@ const elapsed = (performance.now() - started) / 1000;
 
 const stepTimes = SIZES.map((n) => [
   formatCount(n),
-  ...['posteriorStepInto', 'posteriorStep', 'set floor', 'streaming floor', 'plain loop', 'plain loop, Math.min/max', 'ndarray-ops'].map(
+  ...['posteriorStepInto', 'posteriorStep', 'set floor', 'streaming floor', 'plain loop', 'plain loop, double, one rounding', 'plain loop, Math.min/max', 'ndarray-ops'].map(
     (c) => formatTime(step[n][c]),
   ),
   formatTime(numpyTime(numpy, 'step', 'diffusers', n)),
@@ -351,13 +369,14 @@ const stepTimes = SIZES.map((n) => [
   formatTime(step[n]['posteriorStepInto (wasm)'] ?? NaN),
   `${((BYTES_PER_ELEMENT * n) / step[n]['posteriorStepInto']).toFixed(1)}`,
 ]);
-const stepTimeHeaders = ['elements', 'Into', 'pure step', 'set floor', 'streaming floor', 'plain loop', 'plain, min/max', 'ndarray-ops', 'numpy (diffusers)', 'numpy (out=)', 'Into (wasm)', 'Into GB/s'];
+const stepTimeHeaders = ['elements', 'Into', 'pure step', 'set floor', 'streaming floor', 'plain loop', 'plain, double', 'plain, min/max', 'ndarray-ops', 'numpy (diffusers)', 'numpy (out=)', 'Into (wasm)', 'Into GB/s'];
 
 const stepRatios = SIZES.map((n) => {
   const into = step[n]['posteriorStepInto'];
   return [
     formatCount(n),
     formatRatio(into / step[n]['plain loop']),
+    formatRatio(into / step[n]['plain loop, double, one rounding']),
     formatRatio(into / step[n]['streaming floor']),
     formatRatio(into / step[n]['set floor']),
     formatRatio(step[n]['posteriorStep'] / into),
@@ -368,7 +387,7 @@ const stepRatios = SIZES.map((n) => {
     formatRatio((step[n]['posteriorStepInto (wasm)'] ?? NaN) / into),
   ];
 });
-const stepRatioHeaders = ['elements', 'Into / plain loop', 'Into / streaming floor', 'Into / set floor', 'pure / Into', 'min/max loop / Into', 'ndarray-ops / Into', 'numpy diffusers / Into', 'numpy out= / Into', 'wasm Into / JS Into'];
+const stepRatioHeaders = ['elements', 'Into / plain loop', 'Into / plain double', 'Into / streaming floor', 'Into / set floor', 'pure / Into', 'min/max loop / Into', 'ndarray-ops / Into', 'numpy diffusers / Into', 'numpy out= / Into', 'wasm Into / JS Into'];
 
 const targets = [];
 for (const n of SIZES.filter((x) => x >= 16_384)) {
@@ -399,6 +418,8 @@ const variantRows = [
   ['per-sample timesteps (Into)', formatTime(variants['per-sample timesteps (Into)']), formatRatio(variants['per-sample timesteps (Into)'] / variants['one timestep (Into)'])],
   ['one timestep (scheduler step)', formatTime(variants['one timestep (step)']), '1.00x'],
   ['per-sample timesteps (scheduler step)', formatTime(variants['per-sample timesteps (step)']), formatRatio(variants['per-sample timesteps (step)'] / variants['one timestep (step)'])],
+  [`[${FEW_ITEMS.join(', ')}] (scheduler step)`, formatTime(variants['few items (step)']), '1.00x'],
+  [`[${MANY_ITEMS.join(', ')}] (scheduler step, same elements)`, formatTime(variants['many items (step)']), formatRatio(variants['many items (step)'] / variants['few items (step)'])],
 ];
 const variantHeaders = [`case, [${BATCH_SHAPE.join(', ')}]`, 'median', 'ratio to its baseline'];
 
@@ -474,13 +495,17 @@ measured in three interleaved rounds (the order reversed every other round) and 
 A step reads three float32 arrays (model output, sample, noise) and writes two (x0, x_prev): 20 bytes per
 element, so "Into GB/s" is 20 x elements / time. The set floor moves those 20 bytes per element with
 \`TypedArray.prototype.set\` (two whole copies and half a copy, a memcpy); the streaming floor reads the
-three arrays and writes the two in one scalar JS pass with the step's multiply-adds but no clamp; the plain
-loop (the reference of the 1.2x target) adds the clamp in the kernel's branchless form, so it is exactly the
-kernel's arithmetic without the library around it (validation, batch items, views, options); "plain,
-min/max" clamps with \`Math.min\`/\`Math.max\` as most hand-written code would; ndarray-ops evaluates the
-step one whole-array operation at a time with a new temporary per expression; numpy runs diffusers' expressions as diffusers writes them, and the same step with
-every ufunc writing into preallocated arrays (\`out=\`). Before timing, the harness checks that both plain
-loops and the ndarray-ops composition agree with the kernel (max abs difference < 1e-5) and that the Into
+three arrays and writes the two in one scalar JS pass with the step's multiply-adds in double but no clamp; the
+plain loop (the reference of the 1.2x target) is exactly the kernel's arithmetic without the library around
+it (validation, batch items, views, options): every torch float32 op rounded with \`Math.fround\` in
+diffusers' order and the kernel's branchless clamp, written as one straight fused loop; "plain, double" is
+that loop in double with one rounding at each store (the kernel's arithmetic before it became exact), so
+that the two columns show what exactness costs; "plain, min/max" is the exact loop clamping with
+\`Math.min\`/\`Math.max\` as most hand-written code would; ndarray-ops evaluates the step one whole-array
+operation at a time with a new temporary per expression; numpy runs diffusers' expressions as diffusers
+writes them, and the same step with every ufunc writing into preallocated arrays (\`out=\`). Before timing,
+the harness checks that both exact plain loops agree with the kernel bit for bit (difference 0), that the
+double loop and the ndarray-ops composition agree within 1e-5, and that the Into
 sampling loop gives the same x_0 as \`denoise\`.
 
 ${sections.map(([title, headers, rows]) => `## ${title}\n\n${markdownTable(headers, rows)}`).join('\n\n')}

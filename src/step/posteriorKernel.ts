@@ -438,6 +438,9 @@ const thresholdOf = (
   m: Float32Array, mo: number, s: Float32Array, so: number, len: number,
   prediction: PredictionCode, a: number, b: number, options: StepOptions, float32: boolean,
 ): number => {
+  // read before the loops: an optimized loop entered mid-way has no feedback for reads after it (V8 deopts)
+  const ratio = options.dynamicThresholdingRatio;
+  const maxValue = float32 ? fround(options.sampleMaxValue) : options.sampleMaxValue;
   const row = scratchOf(len);
   // stored as float32, like the float32 tensor torch.quantile reads; x0 as the pass computes it
   if (float32) {
@@ -446,8 +449,7 @@ const thresholdOf = (
   } else {
     for (let i = 0; i < len; i++) row[i] = abs(x0Float64(prediction, s[so + i] as number, m[mo + i] as number, a, b));
   }
-  const quantile = torchQuantileInPlace(row, 0, len, options.dynamicThresholdingRatio, float32);
-  const maxValue = float32 ? fround(options.sampleMaxValue) : options.sampleMaxValue;
+  const quantile = torchQuantileInPlace(row, 0, len, ratio, float32);
   // torch.clamp(s, min=1, max=sampleMaxValue): the max wins, so a sampleMaxValue below 1 is the threshold
   return Math.min(Math.max(quantile, 1), maxValue);
 };
