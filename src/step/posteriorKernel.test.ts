@@ -231,12 +231,16 @@ describe('runPosterior', () => {
           expect(Object.is(out.prev.get(i, j), expected.prev.data[i * width + j])).toBe(true);
         }
       }
-      // outputs that are the inputs themselves
-      const m = ndarray(ms.slice(), shape);
-      const x = ndarray(xs.slice(), shape);
-      runPosterior(x, m, m, null, x, ndarray(zs, shape), k, options);
-      expect(bits(x.data)).toEqual(bits(expected.prev.data));
-      expect(bits(m.data)).toEqual(bits(expected.x0.data));
+      // outputs that are the inputs themselves, in every pairing
+      const names = ['m', 'x', 'z'] as const;
+      for (const prevName of names) {
+        for (const x0Name of names.filter((name) => name !== prevName)) {
+          const inputs = { m: ndarray(ms.slice(), shape), x: ndarray(xs.slice(), shape), z: ndarray(zs.slice(), shape) };
+          runPosterior(inputs[prevName], inputs[x0Name], inputs.m, null, inputs.x, inputs.z, k, options);
+          expect(bits(inputs[prevName].data)).toEqual(bits(expected.prev.data));
+          expect(bits(inputs[x0Name].data)).toEqual(bits(expected.x0.data));
+        }
+      }
     });
   });
 

@@ -250,7 +250,8 @@ const rowSample = (row: Float32Array, m: Float32Array, lo: number, n: number): n
 
 // The second loops. The clamp is clampFast's with its two corrections side by side,
 // y - ((u - |u|) + (w + |w|)) / 2 with u = y + c, w = y - c: at most one correction is non-zero, and
-// neither waits on the other, which shortens the chain.
+// neither waits on the other, which shortens the chain. Each loop reads every input of index i before it
+// writes an output there, so that an output may be the very same view as an input.
 
 /** 4-6. x0 as the row holds it, then the mean plus f(sd noise). */
 const meanNoiseFree = (
@@ -259,9 +260,11 @@ const meanNoiseFree = (
 ): void => {
   for (let r = 0; r < n; r++) {
     const i = lo + r;
+    const x = s[i] as number;
+    const noise = z[i] as number;
     const y = row[r] as number;
     x0[i] = y;
-    prev[i] = fround(fround(c0 * y) + fround(ct * (s[i] as number))) + fround(sd * (z[i] as number));
+    prev[i] = fround(fround(c0 * y) + fround(ct * x)) + fround(sd * noise);
   }
 };
 
@@ -271,9 +274,10 @@ const meanFree = (
 ): void => {
   for (let r = 0; r < n; r++) {
     const i = lo + r;
+    const x = s[i] as number;
     const y = row[r] as number;
     x0[i] = y;
-    prev[i] = fround(c0 * y) + fround(ct * (s[i] as number));
+    prev[i] = fround(c0 * y) + fround(ct * x);
   }
 };
 
@@ -284,12 +288,14 @@ const meanNoiseClamp = (
 ): void => {
   for (let r = 0; r < n; r++) {
     const i = lo + r;
+    const x = s[i] as number;
+    const noise = z[i] as number;
     const raw = row[r] as number;
     const u = raw + c;
     const w = raw - c;
     const y = raw - 0.5 * (u - abs(u) + (w + abs(w)));
     x0[i] = y;
-    prev[i] = fround(fround(c0 * y) + fround(ct * (s[i] as number))) + fround(sd * (z[i] as number));
+    prev[i] = fround(fround(c0 * y) + fround(ct * x)) + fround(sd * noise);
   }
 };
 
@@ -300,12 +306,13 @@ const meanClamp = (
 ): void => {
   for (let r = 0; r < n; r++) {
     const i = lo + r;
+    const x = s[i] as number;
     const raw = row[r] as number;
     const u = raw + c;
     const w = raw - c;
     const y = raw - 0.5 * (u - abs(u) + (w + abs(w)));
     x0[i] = y;
-    prev[i] = fround(c0 * y) + fround(ct * (s[i] as number));
+    prev[i] = fround(c0 * y) + fround(ct * x);
   }
 };
 
@@ -316,12 +323,14 @@ const meanNoiseThreshold = (
 ): void => {
   for (let r = 0; r < n; r++) {
     const i = lo + r;
+    const x = s[i] as number;
+    const noise = z[i] as number;
     const raw = row[r] as number;
     const u = raw + c;
     const w = raw - c;
     const y = fround((raw - 0.5 * (u - abs(u) + (w + abs(w)))) * invC);
     x0[i] = y;
-    prev[i] = fround(fround(c0 * y) + fround(ct * (s[i] as number))) + fround(sd * (z[i] as number));
+    prev[i] = fround(fround(c0 * y) + fround(ct * x)) + fround(sd * noise);
   }
 };
 
@@ -332,12 +341,13 @@ const meanThreshold = (
 ): void => {
   for (let r = 0; r < n; r++) {
     const i = lo + r;
+    const x = s[i] as number;
     const raw = row[r] as number;
     const u = raw + c;
     const w = raw - c;
     const y = fround((raw - 0.5 * (u - abs(u) + (w + abs(w)))) * invC);
     x0[i] = y;
-    prev[i] = fround(c0 * y) + fround(ct * (s[i] as number));
+    prev[i] = fround(c0 * y) + fround(ct * x);
   }
 };
 
