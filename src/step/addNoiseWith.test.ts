@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { maxRelativeError } from '../../test-utils/float.js';
 import { stepFixture, tensorOf } from '../../test-utils/stepFixture.js';
 import { addNoiseWith } from './addNoiseWith.js';
 
@@ -7,19 +8,13 @@ const table = Float32Array.from(fx.alphasCumprod);
 const sample = tensorOf(fx.sample, fx.shape);
 const noise = tensorOf(fx.noise, fx.shape);
 
-const maxRel = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let worst = 0;
-  for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs((a[i] as number) - (b[i] as number)) / Math.max(Math.abs(b[i] as number), 1e-6));
-  return worst;
-};
-
 describe('addNoiseWith', () => {
   it.each(fx.addNoise.map((c) => [c.timesteps, c] as const))(
     'timesteps %p agree with the numpy transcription of diffusers add_noise bit for bit',
     (timesteps, c) => {
       const r = addNoiseWith(table, sample, noise, timesteps.length === 1 ? (timesteps[0] as number) : timesteps);
       if (E.isLeft(r)) throw new Error(r.left.message);
-      expect(maxRel(r.right.data, c.noisy.map(Math.fround))).toBe(0);
+      expect(maxRelativeError(r.right.data, c.noisy.map(Math.fround), 1e-6)).toBe(0);
     },
   );
   it('rejects timesteps outside the schedule and lists of the wrong length', () => {
