@@ -2,7 +2,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import { schedulerError, type SchedulerError } from '../errors.js';
 import type { TorchGenerator } from '../random/index.js';
 import { previousTimestepIn } from '../schedule/index.js';
-import { ddpmStep, type StepOutput } from '../step/index.js';
+import { ddpmStep, type StepInputs, type StepOutput } from '../step/index.js';
+import { ddpmStepInto, type StepBuffers } from '../step/ddpmStep.js';
 import { perItem } from '../step/timesteps.js';
 import type { Tensor } from '../tensor/index.js';
 import { stepOptionsOf } from './config.js';
@@ -67,10 +68,16 @@ export function step(
 ): E.Either<SchedulerError, StepOutput> | ((s: DDPMScheduler) => E.Either<SchedulerError, StepOutput>) {
   if (a.length === 1) return (s: DDPMScheduler) => step(s, a[0]);
   const [s, args] = a;
+  const inputs = stepInputsOf(s, args);
+  return E.isLeft(inputs) ? inputs : ddpmStep(s.alphasCumprod, stepOptionsOf(s.config), inputs.right);
+}
+
+/** The scheduler's step as the step layer's inputs: its previous timesteps, the caller's tensors. */
+const stepInputsOf = (s: DDPMScheduler, args: StepArgs): E.Either<SchedulerError, StepInputs> => {
   if (!isDDPMScheduler(s)) return E.left(notAScheduler(s));
   const previous = previousTimesteps(s, args.timestep);
   if (E.isLeft(previous)) return previous;
-  return ddpmStep(s.alphasCumprod, stepOptionsOf(s.config), {
+  return E.right({
     modelOutput: args.modelOutput,
     sample: args.sample,
     timestep: args.timestep,
@@ -78,4 +85,19 @@ export function step(
     ...(args.noise === undefined ? {} : { noise: args.noise }),
     ...(args.generator === undefined ? {} : { generator: args.generator }),
   });
-}
+};
+
+/**
+ * {@link step} written into caller-owned buffers (drawn noise into `buffers.noise`): the sampling
+ * loops' form, with the same validation and numbers. The outputs may be the sample's own view.
+ *
+ * @example
+ * ```ts
+ * stepInto(s, { modelOutput, timestep: 999, sample: x, generator }, { prevSample: x, predOriginalSample: x0, noise: z });
+ * ```
+ * @internal
+ */
+export const stepInto = (s: DDPMScheduler, args: StepArgs, buffers: StepBuffers): E.Either<SchedulerError, StepOutput> => {
+  const inputs = stepInputsOf(s, args);
+  return E.isLeft(inputs) ? inputs : ddpmStepInto(s.alphasCumprod, stepOptionsOf(s.config), inputs.right, buffers);
+};

@@ -1,9 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { SchedulerError } from '../errors.js';
-import { tryRandn, type TorchGenerator } from '../random/index.js';
-import { allocate, checkTensor, type Tensor } from '../tensor/index.js';
+import { schedulerError, type SchedulerError } from '../errors.js';
+import { isGeneratorValue } from '../random/generator.js';
+import { randnInto, tryRandn, type TorchGenerator } from '../random/index.js';
+import { allocate, checkShape, checkTensor, type Tensor } from '../tensor/index.js';
 import { checkTimestepPair, coefficientsOf } from './posteriorCoefficients.js';
-import { checkPosterior, runChecked } from './posteriorStepInto.js';
+import { checkPosterior, posteriorStepInto, runChecked } from './posteriorStepInto.js';
 import { perItem } from './timesteps.js';
 import type { PosteriorCoefficients, StepOptions, Table } from './types.js';
 
@@ -59,6 +60,80 @@ export const ddpmStep = (
   options: StepOptions,
   inputs: StepInputs,
 ): E.Either<SchedulerError, StepOutput> => {
+  const prepared = prepareStep(alphasCumprod, options, inputs);
+  if (E.isLeft(prepared)) return prepared;
+  const { shape, coefficients, addsNoise } = prepared.right;
+  let noise = inputs.noise;
+  let generator = inputs.generator;
+  if (noise === undefined && generator !== undefined && addsNoise) {
+    // diffusers draws randn(sample.shape) exactly when it adds noise, which keeps seeded loops in step
+    const drawn = tryRandn(generator, shape);
+    if (E.isLeft(drawn)) return drawn;
+    [noise, generator] = drawn.right;
+  }
+  const checked = checkPosterior({ modelOutput: inputs.modelOutput, sample: inputs.sample, noise }, coefficients, options);
+  if (E.isLeft(checked)) return checked;
+  const out = runChecked({ prevSample: allocate(shape), predOriginalSample: allocate(shape) }, checked.right, coefficients, options);
+  return E.right(stepOutput(out.prevSample, out.predOriginalSample, generator));
+};
+
+/** Where {@link ddpmStepInto} writes: the two outputs, and the tensor that drawn noise goes into. @internal */
+export interface StepBuffers {
+  readonly prevSample: Tensor;
+  readonly predOriginalSample: Tensor;
+  /** Receives `randn(sample.shape)` when the step draws noise; contiguous, of the sample's shape. */
+  readonly noise: Tensor;
+}
+
+/**
+ * {@link ddpmStep} written into caller-owned buffers, for sampling loops that reuse their memory: the
+ * same validation and the same numbers, with drawn noise written into `buffers.noise` instead of a
+ * new tensor. The outputs may be the sample's own view (each element is read before it is written).
+ * Returns the buffers' outputs and the advanced generator.
+ *
+ * @example
+ * ```ts
+ * ddpmStepInto(alphasCumprod, defaultStepOptions, { modelOutput, sample: x, timestep: 999, prevTimestep: 998, generator },
+ *   { prevSample: x, predOriginalSample: x0, noise: z }); // x now holds x_998
+ * ```
+ * @internal
+ */
+export const ddpmStepInto = (
+  alphasCumprod: Table,
+  options: StepOptions,
+  inputs: StepInputs,
+  buffers: StepBuffers,
+): E.Either<SchedulerError, StepOutput> => {
+  const prepared = prepareStep(alphasCumprod, options, inputs);
+  if (E.isLeft(prepared)) return prepared;
+  const { coefficients, addsNoise } = prepared.right;
+  let noise = inputs.noise;
+  let generator = inputs.generator;
+  if (noise === undefined && generator !== undefined && addsNoise) {
+    if (!isGeneratorValue(generator)) {
+      return E.left(schedulerError('InvalidGeneratorState', 'generator', generator, 'a generator made by torchGenerator or fromGeneratorState'));
+    }
+    const target = E.flatMap((t: Tensor) => checkShape(t, prepared.right.shape, 'noise buffer'))(checkTensor(buffers.noise, 'noise buffer'));
+    if (E.isLeft(target)) return target;
+    generator = randnInto(target.right.data, generator);
+    noise = target.right;
+  }
+  const out = posteriorStepInto(buffers, { modelOutput: inputs.modelOutput, sample: inputs.sample, ...(noise === undefined ? {} : { noise }) }, coefficients, options);
+  if (E.isLeft(out)) return out;
+  return E.right(stepOutput(out.right.prevSample, out.right.predOriginalSample, generator));
+};
+
+const stepOutput = (prevSample: Tensor, predOriginalSample: Tensor, generator: TorchGenerator | undefined): StepOutput =>
+  Object.freeze(generator === undefined ? { prevSample, predOriginalSample } : { prevSample, predOriginalSample, generator });
+
+interface PreparedStep {
+  readonly shape: ReadonlyArray<number>;
+  readonly coefficients: PosteriorCoefficients | ReadonlyArray<PosteriorCoefficients>;
+  readonly addsNoise: boolean;
+}
+
+/** Validates the sample and the timesteps, and computes one set of coefficients (or one per item). */
+const prepareStep = (alphasCumprod: Table, options: StepOptions, inputs: StepInputs): E.Either<SchedulerError, PreparedStep> => {
   const sampleE = checkTensor(inputs.sample, 'sample');
   if (E.isLeft(sampleE)) return sampleE;
   const shape = sampleE.right.shape;
@@ -87,28 +162,5 @@ export const ddpmStep = (
     addsNoise = addsNoise || k.addsNoise;
     coefficients.push(k);
   }
-  const coefficientsArg = shared ? (coefficients[0] as PosteriorCoefficients) : coefficients;
-  let noise = inputs.noise;
-  let generator = inputs.generator;
-  if (noise === undefined && generator !== undefined && addsNoise) {
-    // diffusers draws randn(sample.shape) exactly when it adds noise, which keeps seeded loops in step
-    const drawn = tryRandn(generator, shape);
-    if (E.isLeft(drawn)) return drawn;
-    [noise, generator] = drawn.right;
-  }
-  const checked = checkPosterior({ modelOutput: inputs.modelOutput, sample: sampleE.right, noise }, coefficientsArg, options);
-  if (E.isLeft(checked)) return checked;
-  const out = runChecked(
-    { prevSample: allocate(shape), predOriginalSample: allocate(shape) },
-    checked.right,
-    coefficientsArg,
-    options,
-  );
-  return E.right(
-    Object.freeze(
-      generator === undefined
-        ? { prevSample: out.prevSample, predOriginalSample: out.predOriginalSample }
-        : { prevSample: out.prevSample, predOriginalSample: out.predOriginalSample, generator },
-    ),
-  );
+  return E.right({ shape, coefficients: shared ? (coefficients[0] as PosteriorCoefficients) : coefficients, addsNoise });
 };
