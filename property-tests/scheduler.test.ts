@@ -13,6 +13,7 @@ import {
   type DDPMScheduler,
 } from '../src/scheduler/index.js';
 import type { Tensor } from '../src/tensor/index.js';
+import { liveTensorCount } from '../src/wasm/allocTensor.js';
 import { tensorArb, validConfigArb } from './arbitraries.js';
 
 const RUNS = { numRuns: 1000 };
@@ -124,6 +125,57 @@ describe('loops', () => {
         if (E.isRight(sync) && E.isRight(async_)) expect(Array.from(async_.right.sample.data)).toEqual(Array.from(sync.right.sample.data));
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('denoise against the fold of step', () => {
+  // The loop steps its own buffers in place (WASM memory on that backend) and hands out snapshots; the
+  // reference is the plain composition, a fresh tensor per step, as the documentation describes denoise.
+  it('gives the same bits, leaves every tensor it handed out unchanged, and frees its buffers', () => {
+    fc.assert(
+      fc.property(
+        validConfigArb,
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        fc.constantFrom<ReadonlyArray<number>>([1, 3], [2, 2, 5], [2, 3, 7], [1, 4, 16]),
+        (config, steps, seed, shape) => {
+          const base = right(createScheduler({ ...config, stepsOffset: 0 }));
+          const s = right(setTimesteps(base, Math.min(steps, base.length)));
+          const size = shape.reduce((a, b) => a * b, 1);
+          const xT = ndarray(Float32Array.from({ length: size }, (_, i) => Math.sin(i + seed)), shape.slice());
+          const learned = s.config.varianceType === 'learned' || s.config.varianceType === 'learned_range';
+          const model = (x: Tensor, t: number): Tensor => {
+            const out = new Float32Array(learned ? 2 * size : size);
+            for (let i = 0; i < out.length; i++) out[i] = 0.5 * Math.cos((x.data[i % size] as number) + t / 97);
+            return ndarray(out, learned ? [shape[0] as number, 2 * (shape[1] as number), ...shape.slice(2)] : shape.slice());
+          };
+          // the reference: step folded over the timesteps
+          let x: Tensor = xT;
+          let g = torchGenerator(seed);
+          let failed = false;
+          for (const t of s.timesteps) {
+            const r = step(s, { modelOutput: model(x, t), timestep: t, sample: x, generator: g });
+            if (E.isLeft(r)) {
+              failed = true;
+              break;
+            }
+            x = r.right.prevSample;
+            g = r.right.generator ?? g;
+          }
+          const handed: Array<readonly [Tensor, string]> = [];
+          const keep = (t: Tensor) => handed.push([t, bytes(t.data)]);
+          const r = denoise(s, (input, t) => (keep(input), model(input, t)), xT, {
+            generator: torchGenerator(seed),
+            onStep: (e) => (keep(e.prevSample), keep(e.predOriginalSample)),
+          });
+          expect(liveTensorCount()).toBe(0);
+          expect(E.isLeft(r)).toBe(failed);
+          if (E.isRight(r)) expect(bytes(r.right.sample.data)).toBe(bytes(x.data));
+          for (const [t, before] of handed) expect(bytes(t.data)).toBe(before);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

@@ -1,9 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { SchedulerError } from '../errors.js';
 import type { TorchGenerator } from '../random/index.js';
-import type { Tensor } from '../tensor/index.js';
+import { allocate, checkTensor, copyStrided, type Tensor } from '../tensor/index.js';
+import { allocTensor, backend, freeTensor } from '../wasm/index.js';
 import type { DDPMScheduler } from './scheduler.js';
-import { step } from './step.js';
+import { stepInto } from './step.js';
 
 /** What `onStep` hears after each step: for progress bars and previews. */
 export interface StepEvent {
@@ -31,37 +32,93 @@ export interface DenoiseResult {
   readonly generator?: TorchGenerator;
 }
 
-interface LoopState {
+/**
+ * The loop's own memory: the sample it steps in place, x0 and the noise buffer. On the WebAssembly
+ * backend these are `allocTensor` tensors, so that the step and the draw run on them with no copy;
+ * elsewhere (or when the arena has no room) ordinary arrays. Never handed to the caller.
+ */
+interface Workspace {
   readonly sample: Tensor;
+  readonly x0: Tensor;
+  readonly noise: Tensor;
+  readonly release: () => void;
+}
+
+const workspace = (shape: ReadonlyArray<number>): Workspace => {
+  if (backend() === 'wasm') {
+    const made: Tensor[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = allocTensor(shape);
+      if (E.isLeft(t)) break;
+      made.push(t.right);
+    }
+    const release = () => made.forEach((t) => freeTensor(t));
+    if (made.length === 3) return { sample: made[0] as Tensor, x0: made[1] as Tensor, noise: made[2] as Tensor, release };
+    release();
+  }
+  return { sample: allocate(shape), x0: allocate(shape), noise: allocate(shape), release: () => undefined };
+};
+
+/** A new ordinary tensor with the values of a contiguous one. */
+const snapshot = (t: Tensor): Tensor => {
+  const copy = allocate(t.shape);
+  copy.data.set(t.data);
+  return copy;
+};
+
+/** Where a loop is between two model calls: the model's next input (the caller's xT, then snapshots) and the generator. */
+interface LoopState {
+  readonly input: Tensor;
   readonly generator?: TorchGenerator;
 }
 
+const begin = (xT: Tensor, options: DenoiseOptions): E.Either<SchedulerError, readonly [LoopState, Workspace]> => {
+  const checked = checkTensor(xT, 'xT');
+  if (E.isLeft(checked)) return checked;
+  const work = workspace(checked.right.shape);
+  copyStrided(work.sample, checked.right);
+  return E.right([{ input: xT, ...(options.generator === undefined ? {} : { generator: options.generator }) }, work]);
+};
+
+/** Steps the workspace's sample in place, then hands out snapshots: the next model input and onStep's tensors. */
 const advance = (
   s: DDPMScheduler,
   state: LoopState,
+  work: Workspace,
   index: number,
   modelOutput: Tensor,
   onStep: DenoiseOptions['onStep'],
 ): E.Either<SchedulerError, LoopState> => {
   const timestep = s.timesteps[index] as number;
-  const r = step(s, {
-    modelOutput,
-    timestep,
-    sample: state.sample,
-    ...(state.generator === undefined ? {} : { generator: state.generator }),
-  });
+  const r = stepInto(
+    s,
+    { modelOutput, timestep, sample: work.sample, ...(state.generator === undefined ? {} : { generator: state.generator }) },
+    { prevSample: work.sample, predOriginalSample: work.x0, noise: work.noise },
+  );
   if (E.isLeft(r)) return r;
-  onStep?.({ index, timestep, total: s.timesteps.length, prevSample: r.right.prevSample, predOriginalSample: r.right.predOriginalSample });
-  return E.right({ sample: r.right.prevSample, ...(r.right.generator === undefined ? {} : { generator: r.right.generator }) });
+  const prevSample = snapshot(work.sample);
+  if (onStep !== undefined) {
+    onStep({ index, timestep, total: s.timesteps.length, prevSample, predOriginalSample: snapshot(work.x0) });
+  }
+  return E.right({ input: prevSample, ...(r.right.generator === undefined ? {} : { generator: r.right.generator }) });
 };
 
 const result = (state: LoopState): DenoiseResult =>
-  Object.freeze({ sample: state.sample, ...(state.generator === undefined ? {} : { generator: state.generator }) });
+  Object.freeze({ sample: state.input, ...(state.generator === undefined ? {} : { generator: state.generator }) });
 
 /**
  * The DDPM sampling loop for a synchronous model: folds `step` over the scheduler's timesteps, starting
- * from `xT`. `model(sample, t)` returns its prediction (noise, x0 or velocity, as the config says). Stops
- * at the first error and returns it. Neither `xT` nor anything else the caller passed is changed.
+ * from `xT`, with exactly the numbers of that fold. `model(sample, t)` returns its prediction (noise, x0
+ * or velocity, as the config says). Stops at the first error and returns it. Neither `xT` nor anything
+ * else the caller passed is changed.
+ *
+ * Memory: the loop steps one sample buffer in place and draws each step's noise into one noise buffer;
+ * on the WebAssembly backend these (and x0) are `allocTensor` tensors, so that the step and the draw run
+ * with no copy, and they are freed when the loop ends, returns an error or throws (with no room in the
+ * arena, ordinary arrays are used). What the loop hands out is never written again: the model gets
+ * `xT` first, then a new tensor per step, which is also the event's `prevSample` and, at the end, the
+ * result; `onStep`, when given, gets a new `predOriginalSample` too. Per step that is one copy of the
+ * sample (two with `onStep`) where `step` allocates outputs and noise and copies them through staging.
  *
  * @example
  * ```ts
@@ -75,11 +132,18 @@ export const denoise = (
   xT: Tensor,
   options: DenoiseOptions = {},
 ): E.Either<SchedulerError, DenoiseResult> => {
-  let state: LoopState = { sample: xT, ...(options.generator === undefined ? {} : { generator: options.generator }) };
-  for (let i = 0; i < s.timesteps.length; i++) {
-    const next = advance(s, state, i, model(state.sample, s.timesteps[i] as number), options.onStep);
-    if (E.isLeft(next)) return next;
-    state = next.right;
+  const started = begin(xT, options);
+  if (E.isLeft(started)) return started;
+  const [first, work] = started.right;
+  let state = first;
+  try {
+    for (let i = 0; i < s.timesteps.length; i++) {
+      const next = advance(s, state, work, i, model(state.input, s.timesteps[i] as number), options.onStep);
+      if (E.isLeft(next)) return next;
+      state = next.right;
+    }
+  } finally {
+    work.release();
   }
   return E.right(result(state));
 };
@@ -99,11 +163,18 @@ export const denoiseAsync = async (
   xT: Tensor,
   options: DenoiseOptions = {},
 ): Promise<E.Either<SchedulerError, DenoiseResult>> => {
-  let state: LoopState = { sample: xT, ...(options.generator === undefined ? {} : { generator: options.generator }) };
-  for (let i = 0; i < s.timesteps.length; i++) {
-    const next = advance(s, state, i, await model(state.sample, s.timesteps[i] as number), options.onStep);
-    if (E.isLeft(next)) return next;
-    state = next.right;
+  const started = begin(xT, options);
+  if (E.isLeft(started)) return started;
+  const [first, work] = started.right;
+  let state = first;
+  try {
+    for (let i = 0; i < s.timesteps.length; i++) {
+      const next = advance(s, state, work, i, await model(state.input, s.timesteps[i] as number), options.onStep);
+      if (E.isLeft(next)) return next;
+      state = next.right;
+    }
+  } finally {
+    work.release();
   }
   return E.right(result(state));
 };

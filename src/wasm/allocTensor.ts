@@ -178,3 +178,15 @@ export const isWasmTensor = (tensor: Tensor): boolean => {
   const k = kernels();
   return k !== null && tensor.data instanceof Float32Array && tensor.data.buffer === k.memory.buffer;
 };
+
+/**
+ * How many `allocTensor` tensors are live (made and not yet freed): for tests of code that borrows
+ * arena memory and must give it back.
+ *
+ * @example
+ * ```ts
+ * liveTensorCount() // 0 once every tensor has been freed
+ * ```
+ * @internal
+ */
+export const liveTensorCount = (): number => live.size;
