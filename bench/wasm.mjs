@@ -1,5 +1,6 @@
 // The two backends side by side at 65 536 elements, with the floor and numpy in the same run, as
-// ratios: the step (Into, zero-copy Into, pure), randn, and the 1000-step seeded loop.
+// ratios: the step (Into, zero-copy Into, pure), randn, the 1000-step seeded loop written by hand and
+// the library's own loop, denoise.
 // Usage: node bench/wasm.mjs   (after a build; DDPM_BENCH_LIB points at another compiled index.js)
 // Prints a markdown table for docs/benchmarks.md.
 import { spawnSync } from 'node:child_process';
@@ -93,6 +94,10 @@ const b = wasmLoop().data;
 let worst = 0;
 for (let i = 0; i < N; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
 if (!(worst < 1e-3)) throw new Error(`the backends' loops disagree: ${worst}`);
+// the library's own loop, with the model as the identity: the same numbers as the hand-written loop
+const scheduler = rightOf(lib.createScheduler());
+const denoiseLoop = () => rightOf(lib.denoise(scheduler, (x) => x, xT, { generator: g0 })).sample;
+if (Array.from(denoiseLoop().data).join() !== Array.from(b).join()) throw new Error('denoise differs from the hand-written loop');
 
 const times = await interleaved([
   ['TypedArray.set floor (20 B/element)', 'js', setFloor],
@@ -108,6 +113,8 @@ const times = await interleaved([
 const loops = await interleaved([
   ['1000-step seeded loop, js', 'js', jsLoop],
   ['1000-step seeded loop, wasm zero-copy', 'wasm', wasmLoop],
+  ['denoise (1000 steps, identity model), js', 'js', denoiseLoop],
+  ['denoise (1000 steps, identity model), wasm', 'wasm', denoiseLoop],
 ], 1);
 
 const peer = spawnSync('python3', [fileURLToPath(new URL('./numpy_peer.py', import.meta.url)), JSON.stringify({
@@ -139,3 +146,4 @@ console.log(`- numpy in-place step / pure step (wasm): ${(np('step', 'inplace') 
 console.log(`- numpy diffusers-style step / pure step (wasm): ${(np('step', 'diffusers') / get('posteriorStep (pure), wasm')).toFixed(2)} (target >= 4)`);
 console.log(`- numpy standard_normal / randnInto (wasm): ${(np('randn', 'default_rng') / get('randnInto, wasm')).toFixed(2)} (target >= 1.5)`);
 console.log(`- numpy loop / wasm loop: ${(np('loop', 'diffusers loop') / get('1000-step seeded loop, wasm zero-copy')).toFixed(2)} (target >= 2)`);
+console.log(`- numpy loop / denoise (wasm): ${(np('loop', 'diffusers loop') / get('denoise (1000 steps, identity model), wasm')).toFixed(2)}`);
