@@ -237,9 +237,12 @@ describe('ddpmStepInto (the sampling loops\' form)', () => {
     expect(b.noise.data.every((v) => v === 0)).toBe(true);
   });
 
-  it('refuses a noise buffer of another shape and a generator that is not one, with typed errors', () => {
+  it('refuses a noise buffer of another shape or not contiguous, and a generator that is not one, with typed errors', () => {
     const wrong = { ...buffers(), noise: ndarray(new Float32Array(4), [2, 2]) };
     expect(leftTag(ddpmStepInto(table, options, { ...base, generator: torchGenerator(0) }, wrong))).toMatch(/^InvalidTensor: .*noise buffer/);
+    const doubled = ndarray(new Float32Array(2 * sample.data.length), [fx.shape[0] as number, 2 * (fx.shape[1] as number), ...fx.shape.slice(2)]);
+    const strided = { ...buffers(), noise: doubled.hi(fx.shape[0] as number, fx.shape[1] as number) };
+    expect(leftTag(ddpmStepInto(table, options, { ...base, generator: torchGenerator(0) }, strided))).toMatch(/^InvalidTensor: .*contiguous/);
     const fake = { index: 0 } as unknown as ReturnType<typeof torchGenerator>;
     expect(leftTag(ddpmStepInto(table, options, { ...base, generator: fake }, buffers()))).toMatch(/^InvalidGeneratorState/);
   });

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { schedulerError, type SchedulerError } from '../errors.js';
 import { isGeneratorValue } from '../random/generator.js';
 import { randnInto, tryRandn, type TorchGenerator } from '../random/index.js';
-import { allocate, checkShape, checkTensor, type Tensor } from '../tensor/index.js';
+import { allocate, checkShape, checkTensor, isContiguous, type Tensor } from '../tensor/index.js';
 import { checkTimestepPair, coefficientsOf } from './posteriorCoefficients.js';
 import { checkPosterior, posteriorStepInto, runChecked } from './posteriorStepInto.js';
 import { perItem } from './timesteps.js';
@@ -60,17 +60,9 @@ export const ddpmStep = (
   options: StepOptions,
   inputs: StepInputs,
 ): E.Either<SchedulerError, StepOutput> => {
-  const prepared = prepareStep(alphasCumprod, options, inputs);
+  const prepared = prepareStep(alphasCumprod, options, inputs, tryRandn);
   if (E.isLeft(prepared)) return prepared;
-  const { shape, coefficients, addsNoise } = prepared.right;
-  let noise = inputs.noise;
-  let generator = inputs.generator;
-  if (noise === undefined && generator !== undefined && addsNoise) {
-    // diffusers draws randn(sample.shape) exactly when it adds noise, which keeps seeded loops in step
-    const drawn = tryRandn(generator, shape);
-    if (E.isLeft(drawn)) return drawn;
-    [noise, generator] = drawn.right;
-  }
+  const { shape, coefficients, noise, generator } = prepared.right;
   const checked = checkPosterior({ modelOutput: inputs.modelOutput, sample: inputs.sample, noise }, coefficients, options);
   if (E.isLeft(checked)) return checked;
   const out = runChecked({ prevSample: allocate(shape), predOriginalSample: allocate(shape) }, checked.right, coefficients, options);
@@ -104,20 +96,9 @@ export const ddpmStepInto = (
   inputs: StepInputs,
   buffers: StepBuffers,
 ): E.Either<SchedulerError, StepOutput> => {
-  const prepared = prepareStep(alphasCumprod, options, inputs);
+  const prepared = prepareStep(alphasCumprod, options, inputs, (g, shape) => drawInto(buffers.noise, g, shape));
   if (E.isLeft(prepared)) return prepared;
-  const { coefficients, addsNoise } = prepared.right;
-  let noise = inputs.noise;
-  let generator = inputs.generator;
-  if (noise === undefined && generator !== undefined && addsNoise) {
-    if (!isGeneratorValue(generator)) {
-      return E.left(schedulerError('InvalidGeneratorState', 'generator', generator, 'a generator made by torchGenerator or fromGeneratorState'));
-    }
-    const target = E.flatMap((t: Tensor) => checkShape(t, prepared.right.shape, 'noise buffer'))(checkTensor(buffers.noise, 'noise buffer'));
-    if (E.isLeft(target)) return target;
-    generator = randnInto(target.right.data, generator);
-    noise = target.right;
-  }
+  const { coefficients, noise, generator } = prepared.right;
   const out = posteriorStepInto(buffers, { modelOutput: inputs.modelOutput, sample: inputs.sample, ...(noise === undefined ? {} : { noise }) }, coefficients, options);
   if (E.isLeft(out)) return out;
   return E.right(stepOutput(out.right.prevSample, out.right.predOriginalSample, generator));
@@ -126,14 +107,37 @@ export const ddpmStepInto = (
 const stepOutput = (prevSample: Tensor, predOriginalSample: Tensor, generator: TorchGenerator | undefined): StepOutput =>
   Object.freeze(generator === undefined ? { prevSample, predOriginalSample } : { prevSample, predOriginalSample, generator });
 
+/** Draws `randn(shape)`: into a new tensor (ddpmStep) or into a buffer (ddpmStepInto). */
+type Draw = (g: TorchGenerator, shape: ReadonlyArray<number>) => E.Either<SchedulerError, readonly [Tensor, TorchGenerator]>;
+
+/** `randn(shape)` into `buffer`, which must be a contiguous tensor of that shape. */
+const drawInto = (buffer: Tensor, g: TorchGenerator, shape: ReadonlyArray<number>): E.Either<SchedulerError, readonly [Tensor, TorchGenerator]> => {
+  if (!isGeneratorValue(g)) {
+    return E.left(schedulerError('InvalidGeneratorState', 'generator', g, 'a generator made by torchGenerator or fromGeneratorState'));
+  }
+  const target = E.flatMap((t: Tensor) => checkShape(t, shape, 'noise buffer'))(checkTensor(buffer, 'noise buffer'));
+  if (E.isLeft(target)) return target;
+  const t = target.right;
+  if (!isContiguous(t)) return E.left(schedulerError('InvalidTensor', 'noise buffer', t.stride, 'a contiguous tensor'));
+  const numel = shape.reduce((n, d) => n * d, 1);
+  return E.right([t, randnInto(t.data.subarray(t.offset, t.offset + numel), g)] as const);
+};
+
 interface PreparedStep {
   readonly shape: ReadonlyArray<number>;
   readonly coefficients: PosteriorCoefficients | ReadonlyArray<PosteriorCoefficients>;
-  readonly addsNoise: boolean;
+  /** The given noise, or the drawn one when a generator was given and an item adds noise. */
+  readonly noise?: Tensor;
+  /** The generator after the draw, or the given one. */
+  readonly generator?: TorchGenerator;
 }
 
-/** Validates the sample and the timesteps, and computes one set of coefficients (or one per item). */
-const prepareStep = (alphasCumprod: Table, options: StepOptions, inputs: StepInputs): E.Either<SchedulerError, PreparedStep> => {
+/**
+ * Validates the sample and the timesteps, computes one set of coefficients (or one per item), and draws
+ * the noise with `draw` when no noise is given, a generator is, and an item adds noise: diffusers draws
+ * randn(sample.shape) exactly when it adds noise, which keeps seeded loops in step.
+ */
+const prepareStep = (alphasCumprod: Table, options: StepOptions, inputs: StepInputs, draw: Draw): E.Either<SchedulerError, PreparedStep> => {
   const sampleE = checkTensor(inputs.sample, 'sample');
   if (E.isLeft(sampleE)) return sampleE;
   const shape = sampleE.right.shape;
@@ -162,5 +166,18 @@ const prepareStep = (alphasCumprod: Table, options: StepOptions, inputs: StepInp
     addsNoise = addsNoise || k.addsNoise;
     coefficients.push(k);
   }
-  return E.right({ shape, coefficients: shared ? (coefficients[0] as PosteriorCoefficients) : coefficients, addsNoise });
+  const coefficientsArg = shared ? (coefficients[0] as PosteriorCoefficients) : coefficients;
+  let noise = inputs.noise;
+  let generator = inputs.generator;
+  if (noise === undefined && generator !== undefined && addsNoise) {
+    const drawn = draw(generator, shape);
+    if (E.isLeft(drawn)) return drawn;
+    [noise, generator] = drawn.right;
+  }
+  return E.right({
+    shape,
+    coefficients: coefficientsArg,
+    ...(noise === undefined ? {} : { noise }),
+    ...(generator === undefined ? {} : { generator }),
+  });
 };
