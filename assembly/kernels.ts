@@ -227,19 +227,64 @@ export function step64(
 
 // ---------------------------------------------------------------------------------------------------
 // MT19937: 624 words at `state`, regenerated in place
+//
+// The generator's loops read their vector constants from small tables with splat loads (one
+// instruction each). V8 builds a v128 constant written in the code anew at every use, inside loops
+// too (a 64-bit immediate move, a move into the vector register and a shuffle), and Binaryen folds
+// constants computed before a loop back into their uses, so tables are the cheaper form.
+//
+// asc places static data from byte 1024 on, where instance.ts keeps the MT19937 state (STATE = 1024,
+// 624 words); the first static block reserves those bytes, so that the tables lie past the state and
+// below the staging chunks (randnBlocks.test.ts checks the module's data segments).
 
 const MT_N: i32 = 624;
 const MT_M: i32 = 397;
 
+// The bytes of the MT19937 state, which the JavaScript side writes: no table may lie here.
+memory.data(MT_N << 2, 16);
+
+// Integer constants: the masks of the twist and of the tempering, the low 24 bits, and the float32
+// fields and exponent bias the logarithm uses.
+const I32_K: usize = memory.data<u32>([
+  0x80000000, 0x7fffffff, 0x9908b0df, 0x9d2c5680, 0xefc60000, 0x00ffffff, 0x007fffff, 0x3f000000, 126,
+]);
+const K_UPPER: usize = 0;
+const K_LOWER: usize = 4;
+const K_MATRIX: usize = 8;
+const K_TEMPER_B: usize = 12;
+const K_TEMPER_C: usize = 16;
+const K_LOW24: usize = 20;
+const K_MANTISSA: usize = 24;
+const K_HALF_EXP: usize = 28;
+const K_BIAS: usize = 32;
+
+// Four lanes of the twist and of the tempering, and the integer table (static methods, so that
+// @inline is valid TypeScript syntax for the linter, as for Float32Pass).
+class MtVector {
+  @inline static splat32(offset: usize): v128 {
+    return v128.load32_splat(I32_K + offset);
+  }
+
+  @inline static twist4(current: v128, next: v128, far: v128): v128 {
+    const y = v128.or(v128.and(current, MtVector.splat32(K_UPPER)), v128.and(next, MtVector.splat32(K_LOWER)));
+    // all ones where y is odd: bit 0 shifted to the sign, then spread by an arithmetic shift
+    const odd = i32x4.shr_s(i32x4.shl(y, 31), 31);
+    return v128.xor(v128.xor(far, i32x4.shr_u(y, 1)), v128.and(odd, MtVector.splat32(K_MATRIX)));
+  }
+
+  @inline static uniform4(word: v128): v128 {
+    // The MT19937 tempering, then the low 24 bits times 2^-24: exactly PyTorch's float32 uniform.
+    let y = v128.xor(word, i32x4.shr_u(word, 11));
+    y = v128.xor(y, v128.and(i32x4.shl(y, 7), MtVector.splat32(K_TEMPER_B)));
+    y = v128.xor(y, v128.and(i32x4.shl(y, 15), MtVector.splat32(K_TEMPER_C)));
+    y = v128.xor(y, i32x4.shr_u(y, 18));
+    return f32x4.mul(f32x4.convert_i32x4_s(v128.and(y, MtVector.splat32(K_LOW24))), Log.splatF32(F_TWO_M24));
+  }
+}
+
 function twist(current: u32, next: u32, far: u32): u32 {
   const y = (current & 0x80000000) | (next & 0x7fffffff);
   return far ^ (y >> 1) ^ ((0 - (y & 1)) & 0x9908b0df);
-}
-
-function twist4(current: v128, next: v128, far: v128): v128 {
-  const y = v128.or(v128.and(current, i32x4.splat(<i32>0x80000000)), v128.and(next, i32x4.splat(0x7fffffff)));
-  const odd = i32x4.sub(i32x4.splat(0), v128.and(y, i32x4.splat(1)));
-  return v128.xor(v128.xor(far, i32x4.shr_u(y, 1)), v128.and(odd, i32x4.splat(<i32>0x9908b0df)));
 }
 
 /** Regenerates the 624 words at `state` in place, four at a time where the recurrence allows it. */
@@ -248,7 +293,7 @@ export function mtRegenerate(state: usize): void {
   // Words i + 397 are still old for i < 227; four lanes read words i .. i + 4, none written yet.
   for (; i + 4 <= MT_N - MT_M; i += 4) {
     const a = state + ((<usize>i) << 2);
-    v128.store(a, twist4(v128.load(a), v128.load(a + 4), v128.load(a + (<usize>MT_M << 2))));
+    v128.store(a, MtVector.twist4(v128.load(a), v128.load(a + 4), v128.load(a + (<usize>MT_M << 2))));
   }
   for (; i < MT_N - MT_M; i++) {
     const a = state + ((<usize>i) << 2);
@@ -257,7 +302,7 @@ export function mtRegenerate(state: usize): void {
   // From 227 on, word i - 227 is already new; it lies 227 words behind, far outside a 4-lane group.
   for (; i + 4 <= MT_N - 1; i += 4) {
     const a = state + ((<usize>i) << 2);
-    v128.store(a, twist4(v128.load(a), v128.load(a + 4), v128.load(a - (<usize>(MT_N - MT_M) << 2))));
+    v128.store(a, MtVector.twist4(v128.load(a), v128.load(a + 4), v128.load(a - (<usize>(MT_N - MT_M) << 2))));
   }
   for (; i < MT_N - 1; i++) {
     const a = state + ((<usize>i) << 2);
@@ -293,15 +338,6 @@ export function mtSkip(state: usize, index: i32, count: i32): i32 {
   return at;
 }
 
-function uniform4(word: v128): v128 {
-  // The MT19937 tempering, then the low 24 bits times 2^-24: exactly PyTorch's float32 uniform.
-  let y = v128.xor(word, i32x4.shr_u(word, 11));
-  y = v128.xor(y, v128.and(i32x4.shl(y, 7), i32x4.splat(0x9d2c5680)));
-  y = v128.xor(y, v128.and(i32x4.shl(y, 15), i32x4.splat(<i32>0xefc60000)));
-  y = v128.xor(y, i32x4.shr_u(y, 18));
-  return f32x4.mul(f32x4.convert_i32x4_s(v128.and(y, i32x4.splat(0xffffff))), f32x4.splat(5.9604644775390625e-8));
-}
-
 function uniform1(word: u32): f32 {
   let y = word ^ (word >> 11);
   y ^= (y << 7) & 0x9d2c5680;
@@ -326,7 +362,7 @@ export function mtUniforms(out: usize, count: i32, state: usize, index: i32): i3
     let dst = out + ((<usize>written) << 2);
     let k = written;
     for (; k + 4 <= end; k += 4) {
-      v128.store(dst, uniform4(v128.load(src)));
+      v128.store(dst, MtVector.uniform4(v128.load(src)));
       src += 16;
       dst += 16;
     }
@@ -344,98 +380,147 @@ export function mtUniforms(out: usize, count: i32, state: usize, index: i32): i3
 // ---------------------------------------------------------------------------------------------------
 // float32 polynomial log (Cephes' coefficients, as avx_mathfun uses them); sin and cos in double
 
-const SQRT_HALF: f32 = 0.7071067811865476;
+// float32 constants: the logarithm's (Cephes' polynomial, highest degree first), Box-Muller's, 2^-24.
+const F32_K: usize = memory.data<f32>([
+  0.7071067811865476, 1, 7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1,
+  1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1,
+  -2.12194440e-4, 0.5, 0.693359375, -2, 5.9604644775390625e-8,
+]);
+const F_SQRT_HALF: usize = 0;
+const F_ONE: usize = 4;
+const F_LOG: usize = 8; // nine coefficients, highest degree first
+const F_LN2_LO: usize = 44;
+const F_HALF: usize = 48;
+const F_LN2_HI: usize = 52;
+const F_MINUS_TWO: usize = 56;
+const F_TWO_M24: usize = 60;
 
-/** log(x) for normal float32 x > 0, four lanes; x = m 2^e with m in [sqrt(1/2), sqrt(2)). */
-function log4(x: v128): v128 {
-  const one = f32x4.splat(1);
-  let e = i32x4.sub(i32x4.shr_u(x, 23), i32x4.splat(126));
-  let m = v128.or(v128.and(x, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000));
-  // m in [0.5, sqrt(1/2)): take 2m - 1 and e - 1; both subtractions are exact (Sterbenz).
-  const small = f32x4.lt(m, f32x4.splat(SQRT_HALF));
-  e = i32x4.add(e, small);
-  m = f32x4.add(f32x4.sub(m, one), v128.and(m, small));
-  const z = f32x4.mul(m, m);
-  let y = f32x4.splat(7.0376836292e-2);
-  y = f32x4.add(f32x4.mul(y, m), f32x4.splat(-1.1514610310e-1));
-  y = f32x4.add(f32x4.mul(y, m), f32x4.splat(1.1676998740e-1));
-  y = f32x4.add(f32x4.mul(y, m), f32x4.splat(-1.2420140846e-1));
-  y = f32x4.add(f32x4.mul(y, m), f32x4.splat(1.4249322787e-1));
-  y = f32x4.add(f32x4.mul(y, m), f32x4.splat(-1.6668057665e-1));
-  y = f32x4.add(f32x4.mul(y, m), f32x4.splat(2.0000714765e-1));
-  y = f32x4.add(f32x4.mul(y, m), f32x4.splat(-2.4999993993e-1));
-  y = f32x4.add(f32x4.mul(y, m), f32x4.splat(3.3333331174e-1));
-  y = f32x4.mul(f32x4.mul(y, m), z);
-  const ef = f32x4.convert_i32x4_s(e);
-  // log 2 split in two, the low part first, so that e log 2 adds with little rounding
-  y = f32x4.add(y, f32x4.mul(ef, f32x4.splat(-2.12194440e-4)));
-  y = f32x4.sub(y, f32x4.mul(f32x4.splat(0.5), z));
-  return f32x4.add(f32x4.add(m, y), f32x4.mul(ef, f32x4.splat(0.693359375)));
+class Log {
+  @inline static splatF32(offset: usize): v128 {
+    return v128.load32_splat(F32_K + offset);
+  }
+
+  /** log(x) for normal float32 x > 0, four lanes; x = m 2^e with m in [sqrt(1/2), sqrt(2)). */
+  @inline static log4(x: v128): v128 {
+    const one = Log.splatF32(F_ONE);
+    let e = i32x4.sub(i32x4.shr_u(x, 23), MtVector.splat32(K_BIAS));
+    let m = v128.or(v128.and(x, MtVector.splat32(K_MANTISSA)), MtVector.splat32(K_HALF_EXP));
+    // m in [0.5, sqrt(1/2)): take 2m - 1 and e - 1; both subtractions are exact (Sterbenz).
+    const small = f32x4.lt(m, Log.splatF32(F_SQRT_HALF));
+    e = i32x4.add(e, small);
+    m = f32x4.add(f32x4.sub(m, one), v128.and(m, small));
+    const z = f32x4.mul(m, m);
+    let y = Log.splatF32(F_LOG);
+    y = f32x4.add(f32x4.mul(y, m), Log.splatF32(F_LOG + 4));
+    y = f32x4.add(f32x4.mul(y, m), Log.splatF32(F_LOG + 8));
+    y = f32x4.add(f32x4.mul(y, m), Log.splatF32(F_LOG + 12));
+    y = f32x4.add(f32x4.mul(y, m), Log.splatF32(F_LOG + 16));
+    y = f32x4.add(f32x4.mul(y, m), Log.splatF32(F_LOG + 20));
+    y = f32x4.add(f32x4.mul(y, m), Log.splatF32(F_LOG + 24));
+    y = f32x4.add(f32x4.mul(y, m), Log.splatF32(F_LOG + 28));
+    y = f32x4.add(f32x4.mul(y, m), Log.splatF32(F_LOG + 32));
+    y = f32x4.mul(f32x4.mul(y, m), z);
+    const ef = f32x4.convert_i32x4_s(e);
+    // log 2 split in two, the low part first, so that e log 2 adds with little rounding
+    y = f32x4.add(y, f32x4.mul(ef, Log.splatF32(F_LN2_LO)));
+    y = f32x4.sub(y, f32x4.mul(Log.splatF32(F_HALF), z));
+    return f32x4.add(f32x4.add(m, y), f32x4.mul(ef, Log.splatF32(F_LN2_HI)));
+  }
 }
 
-// 2 pi and pi/2 in double; PIO2_HI has 33 significant bits, so k * PIO2_HI is exact for small k.
-const TWO_PI: f64 = 6.283185307179586;
-const TWO_OVER_PI: f64 = 0.6366197723675814;
-const PIO2_HI: f64 = 1.5707963267341256;
-const PIO2_LO: f64 = 6.077100506506192e-11;
+// double constants of the angle, its reduction and the sine and cosine polynomials. PIO2_HI has 33
+// significant bits, so k * PIO2_HI is exact for small k. Adding ROUNDER = 1.5 * 2^52 to a double of
+// magnitude below 2^51 rounds it to an integer (to nearest, ties to even, as f64x2.nearest does) held
+// in the low bits of the sum's significand.
+const F64_K: usize = memory.data<f64>([
+  6.283185307179586, 0.6366197723675814, 6755399441055744, 1.5707963267341256, 6.077100506506192e-11,
+  // sin: fdlibm's S6 .. S1
+  1.58969099521155010221e-10, -2.50507602534068634195e-8, 2.75573137070700676789e-6,
+  -1.98412698298579493134e-4, 8.33333333332248946124e-3, -1.66666666666666324348e-1,
+  // cos: fdlibm's C6 .. C1
+  -1.13596475577881948265e-11, 2.08757232129817482790e-9, -2.75573143513906633035e-7,
+  2.48015872894767294178e-5, -1.38888888888741095749e-3, 4.16666666666666019037e-2,
+  1, 0.5,
+]);
+const D_TWO_PI: usize = 0;
+const D_TWO_OVER_PI: usize = 8;
+const D_ROUNDER: usize = 16;
+const D_PIO2_HI: usize = 24;
+const D_PIO2_LO: usize = 32;
+const D_SIN: usize = 40;
+const D_COS: usize = 88;
+const D_ONE: usize = 136;
+const D_HALF: usize = 144;
 
-/**
- * Two lanes of the angle theta = float32(2 pi u), as PyTorch's `2.0f * c10::pi<double> * u` rounds it
- * (once, from double), returned exactly in double.
- */
-function angle2(u: v128): v128 {
-  return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.mul(u, f64x2.splat(TWO_PI))));
-}
+class Trig {
+  @inline static splatF64(offset: usize): v128 {
+    return v128.load64_splat(F64_K + offset);
+  }
 
-/** Sine and cosine of float32(2 pi u) for four uniforms u in [0, 1): sin into `sinOut`, cos returned. */
-function sinCosTwoPi4(u: v128, sinOut: usize): v128 {
-  const tl = angle2(low64(u));
-  const th = angle2(high64(u));
-  return sinCos4(tl, th, sinOut);
-}
+  /**
+   * Two lanes of the angle theta = float32(2 pi u), as PyTorch's `2.0f * c10::pi<double> * u` rounds it
+   * (once, from double), returned exactly in double.
+   */
+  @inline static angle2(u: v128): v128 {
+    return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.mul(u, Trig.splatF64(D_TWO_PI))));
+  }
 
-/** sin r and cos r for |r| <= pi/4 + a little, two lanes of double: fdlibm's minimax polynomials. */
-function sinPoly2(r: v128): v128 {
-  const z = f64x2.mul(r, r);
-  let p = f64x2.add(f64x2.mul(f64x2.splat(1.58969099521155010221e-10), z), f64x2.splat(-2.50507602534068634195e-8));
-  p = f64x2.add(f64x2.mul(p, z), f64x2.splat(2.75573137070700676789e-6));
-  p = f64x2.add(f64x2.mul(p, z), f64x2.splat(-1.98412698298579493134e-4));
-  p = f64x2.add(f64x2.mul(p, z), f64x2.splat(8.33333333332248946124e-3));
-  p = f64x2.add(f64x2.mul(p, z), f64x2.splat(-1.66666666666666324348e-1));
-  return f64x2.add(r, f64x2.mul(f64x2.mul(r, z), p));
-}
+  /** sin r for |r| <= pi/4 + a little, two lanes of double, z = r * r, w = z * z: fdlibm's polynomial. */
+  @inline static sinPoly2(r: v128, z: v128, w: v128): v128 {
+    // Estrin's scheme: (S1 + S2 z) + w ((S3 + S4 z) + w (S5 + S6 z))
+    const a = f64x2.add(f64x2.mul(Trig.splatF64(D_SIN + 32), z), Trig.splatF64(D_SIN + 40));
+    const b = f64x2.add(f64x2.mul(Trig.splatF64(D_SIN + 16), z), Trig.splatF64(D_SIN + 24));
+    const c = f64x2.add(f64x2.mul(Trig.splatF64(D_SIN), z), Trig.splatF64(D_SIN + 8));
+    const p = f64x2.add(a, f64x2.mul(w, f64x2.add(b, f64x2.mul(w, c))));
+    return f64x2.add(r, f64x2.mul(f64x2.mul(r, z), p));
+  }
 
-function cosPoly2(r: v128): v128 {
-  const z = f64x2.mul(r, r);
-  let p = f64x2.add(f64x2.mul(f64x2.splat(-1.13596475577881948265e-11), z), f64x2.splat(2.08757232129817482790e-9));
-  p = f64x2.add(f64x2.mul(p, z), f64x2.splat(-2.75573143513906633035e-7));
-  p = f64x2.add(f64x2.mul(p, z), f64x2.splat(2.48015872894767294178e-5));
-  p = f64x2.add(f64x2.mul(p, z), f64x2.splat(-1.38888888888741095749e-3));
-  p = f64x2.add(f64x2.mul(p, z), f64x2.splat(4.16666666666666019037e-2));
-  return f64x2.add(f64x2.sub(f64x2.splat(1), f64x2.mul(f64x2.splat(0.5), z)), f64x2.mul(f64x2.mul(z, z), p));
-}
+  /** cos r for |r| <= pi/4 + a little, two lanes of double, z = r * r, w = z * z: fdlibm's polynomial. */
+  @inline static cosPoly2(z: v128, w: v128): v128 {
+    const a = f64x2.add(f64x2.mul(Trig.splatF64(D_COS + 32), z), Trig.splatF64(D_COS + 40));
+    const b = f64x2.add(f64x2.mul(Trig.splatF64(D_COS + 16), z), Trig.splatF64(D_COS + 24));
+    const c = f64x2.add(f64x2.mul(Trig.splatF64(D_COS), z), Trig.splatF64(D_COS + 8));
+    const p = f64x2.add(a, f64x2.mul(w, f64x2.add(b, f64x2.mul(w, c))));
+    return f64x2.add(f64x2.sub(Trig.splatF64(D_ONE), f64x2.mul(Trig.splatF64(D_HALF), z)), f64x2.mul(w, p));
+  }
 
-/**
- * Sine and cosine of four angles given as two f64x2 halves (each exactly a float32 in [0, 2 pi]),
- * rounded to float32: sine into `sinOut`, cosine returned. The reduction and the polynomials run in
- * double, so that the float32 results are the correctly rounded ones (float32 polynomials, each within
- * 1 ulp, compounded with the logarithm's error to 3 ulp in radius * cos).
- */
-function sinCos4(tl: v128, th: v128, sinOut: usize): v128 {
-  const kl = f64x2.nearest(f64x2.mul(tl, f64x2.splat(TWO_OVER_PI)));
-  const kh = f64x2.nearest(f64x2.mul(th, f64x2.splat(TWO_OVER_PI)));
-  // theta - k PIO2_HI is exact; the remainder in double carries about 2^-50 relative error.
-  const rl = f64x2.sub(f64x2.sub(tl, f64x2.mul(kl, f64x2.splat(PIO2_HI))), f64x2.mul(kl, f64x2.splat(PIO2_LO)));
-  const rh = f64x2.sub(f64x2.sub(th, f64x2.mul(kh, f64x2.splat(PIO2_HI))), f64x2.mul(kh, f64x2.splat(PIO2_LO)));
-  const k = i64x2.shuffle(i32x4.trunc_sat_f64x2_s_zero(kl), i32x4.trunc_sat_f64x2_s_zero(kh), 0, 2);
-  const s = pack32(sinPoly2(rl), sinPoly2(rh));
-  const c = pack32(cosPoly2(rl), cosPoly2(rh));
-  // sin(r + k pi/2): odd quadrants swap sine and cosine; the signs follow bit 1 of k and of k + 1.
-  const swap = i32x4.eq(v128.and(k, i32x4.splat(1)), i32x4.splat(1));
-  const sinSign = i32x4.shl(v128.and(k, i32x4.splat(2)), 30);
-  const cosSign = i32x4.shl(v128.and(i32x4.add(k, i32x4.splat(1)), i32x4.splat(2)), 30);
-  v128.store(sinOut, v128.xor(v128.bitselect(c, s, swap), sinSign));
-  return v128.xor(v128.bitselect(s, c, swap), cosSign);
+  /**
+   * Sine and cosine of four angles given as two f64x2 halves (each exactly a float32 in [0, 2 pi]),
+   * rounded to float32: sine into `sinOut`, cosine returned. The reduction and the polynomials run in
+   * double, so that the float32 results are the correctly rounded ones (float32 polynomials, each within
+   * 1 ulp, compounded with the logarithm's error to 3 ulp in radius * cos).
+   */
+  @inline static sinCos4(tl: v128, th: v128, sinOut: usize): v128 {
+    const rounder = Trig.splatF64(D_ROUNDER);
+    // k = nearest(theta 2 / pi) in 0 .. 4, as a double and, in the low word of each lane, as an integer
+    const bl = f64x2.add(f64x2.mul(tl, Trig.splatF64(D_TWO_OVER_PI)), rounder);
+    const bh = f64x2.add(f64x2.mul(th, Trig.splatF64(D_TWO_OVER_PI)), rounder);
+    const kl = f64x2.sub(bl, rounder);
+    const kh = f64x2.sub(bh, rounder);
+    // theta - k PIO2_HI is exact; the remainder in double carries about 2^-50 relative error.
+    const rl = f64x2.sub(f64x2.sub(tl, f64x2.mul(kl, Trig.splatF64(D_PIO2_HI))), f64x2.mul(kl, Trig.splatF64(D_PIO2_LO)));
+    const rh = f64x2.sub(f64x2.sub(th, f64x2.mul(kh, Trig.splatF64(D_PIO2_HI))), f64x2.mul(kh, Trig.splatF64(D_PIO2_LO)));
+    const k = i32x4.shuffle(bl, bh, 0, 2, 4, 6);
+    const zl = f64x2.mul(rl, rl);
+    const zh = f64x2.mul(rh, rh);
+    const wl = f64x2.mul(zl, zl);
+    const wh = f64x2.mul(zh, zh);
+    const s = pack32(Trig.sinPoly2(rl, zl, wl), Trig.sinPoly2(rh, zh, wh));
+    const c = pack32(Trig.cosPoly2(zl, wl), Trig.cosPoly2(zh, wh));
+    // sin(r + k pi/2): odd quadrants swap sine and cosine; the sign of the sine is bit 1 of k, that of
+    // the cosine bit 1 of k + 1, i.e. bit 1 xor bit 0 of k.
+    const bit0 = i32x4.shl(k, 31);
+    const bit1 = i32x4.shl(k, 30);
+    const swap = v128.and(v128.xor(s, c), i32x4.shr_s(bit0, 31));
+    const sign = MtVector.splat32(K_UPPER);
+    v128.store(sinOut, v128.xor(v128.xor(s, swap), v128.and(bit1, sign)));
+    return v128.xor(v128.xor(c, swap), v128.and(v128.xor(bit1, bit0), sign));
+  }
+
+  /** Sine and cosine of float32(2 pi u) for four uniforms u in [0, 1): sin into `sinOut`, cos returned. */
+  @inline static sinCosTwoPi4(u: v128, sinOut: usize): v128 {
+    return Trig.sinCos4(Trig.angle2(low64(u)), Trig.angle2(high64(u)), sinOut);
+  }
 }
 
 /**
@@ -443,20 +528,20 @@ function sinCos4(tl: v128, th: v128, sinOut: usize): v128 {
  * u1 = 1 - u[j], u2 = u[j + 8], radius sqrt(-2 log u1), cosine into slot j, sine into slot j + 8.
  */
 export function boxMullerBlocks(out: usize, blocks: i32): void {
-  const one = f32x4.splat(1);
-  const minusTwo = f32x4.splat(-2);
-  const zero = f32x4.splat(0);
-  let base = out;
-  for (let b = 0; b < blocks; b++) {
-    for (let h: usize = 0; h < 32; h += 16) {
-      const at = base + h;
-      const radius = f32x4.sqrt(f32x4.mul(minusTwo, log4(f32x4.sub(one, v128.load(at)))));
-      const cos = sinCosTwoPi4(v128.load(at + 32), at + 32);
-      // + 0 turns -0 into +0, as PyTorch's `x * std + mean` does
-      v128.store(at, f32x4.add(f32x4.mul(radius, cos), zero));
-      v128.store(at + 32, f32x4.add(f32x4.mul(radius, v128.load(at + 32)), zero));
-    }
-    base += 64;
+  const end = out + ((<usize>blocks) << 6);
+  for (let at = out; at < end; at += 64) {
+    const one = Log.splatF32(F_ONE);
+    const minusTwo = Log.splatF32(F_MINUS_TWO);
+    const radius0 = f32x4.sqrt(f32x4.mul(minusTwo, Log.log4(f32x4.sub(one, v128.load(at)))));
+    const radius1 = f32x4.sqrt(f32x4.mul(minusTwo, Log.log4(f32x4.sub(one, v128.load(at, 16)))));
+    const cos0 = Trig.sinCosTwoPi4(v128.load(at, 32), at + 32);
+    const cos1 = Trig.sinCosTwoPi4(v128.load(at, 48), at + 48);
+    // + 0 turns -0 into +0, as PyTorch's `x * std + mean` does
+    const zero = f32x4.splat(0);
+    v128.store(at, f32x4.add(f32x4.mul(radius0, cos0), zero));
+    v128.store(at, f32x4.add(f32x4.mul(radius1, cos1), zero), 16);
+    v128.store(at, f32x4.add(f32x4.mul(radius0, v128.load(at, 32)), zero), 32);
+    v128.store(at, f32x4.add(f32x4.mul(radius1, v128.load(at, 48)), zero), 48);
   }
 }
 
@@ -464,7 +549,7 @@ export function boxMullerBlocks(out: usize, blocks: i32): void {
 export function logArray(input: usize, out: usize, n: i32): void {
   for (let i = 0; i < n; i += 4) {
     const o = (<usize>i) << 2;
-    v128.store(out + o, log4(v128.load(input + o)));
+    v128.store(out + o, Log.log4(v128.load(input + o)));
   }
 }
 
@@ -473,6 +558,6 @@ export function sinCosArray(input: usize, sinOut: usize, cosOut: usize, n: i32):
   for (let i = 0; i < n; i += 4) {
     const o = (<usize>i) << 2;
     const a = v128.load(input + o);
-    v128.store(cosOut + o, sinCos4(low64(a), high64(a), sinOut + o));
+    v128.store(cosOut + o, Trig.sinCos4(low64(a), high64(a), sinOut + o));
   }
 }

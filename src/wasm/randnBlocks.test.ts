@@ -5,7 +5,8 @@ import { GeneratorValue } from '../random/generator.js';
 import { rand, randn, randnInto, torchGenerator, generatorState, type TorchGenerator } from '../random/index.js';
 import { allocTensor, freeTensor } from './allocTensor.js';
 import { backend, setBackend } from './backend.js';
-import { CHUNK } from './instance.js';
+import { KERNELS_WASM_BASE64 } from './generated/kernels.wasm.js';
+import { CHUNK, decodeBase64, STAGING, STATE } from './instance.js';
 import { wasmRandnBlocks } from './randnBlocks.js';
 
 const initial = backend();
@@ -91,5 +92,54 @@ describe('randn on the WebAssembly backend', () => {
     expect(wasmRandnBlocks(new Float32Array(15), g.words, g.index)).toBeNull();
     setBackend('js');
     expect(wasmRandnBlocks(new Float32Array(64), g.words, g.index)).toBeNull();
+  });
+});
+
+/** Reads an unsigned LEB128 number at `at`; returns it and the position after it. */
+const leb = (bytes: Uint8Array, at: number): [number, number] => {
+  let value = 0;
+  let shift = 0;
+  let i = at;
+  for (;;) {
+    const b = bytes[i++] as number;
+    value += (b & 0x7f) * 2 ** shift;
+    shift += 7;
+    if (b < 0x80) return [value, i];
+  }
+};
+
+/** The [start, end) byte ranges the module's active data segments initialise (i32.const offsets). */
+const dataSegments = (bytes: Uint8Array): [number, number][] => {
+  const ranges: [number, number][] = [];
+  let at = 8;
+  while (at < bytes.length) {
+    const id = bytes[at] as number;
+    const [size, body] = leb(bytes, at + 1);
+    if (id === 11) {
+      let [count, i] = leb(bytes, body);
+      for (; count > 0; count--) {
+        const [flags, afterFlags] = leb(bytes, i);
+        expect(flags).toBe(0);
+        expect(bytes[afterFlags]).toBe(0x41); // i32.const
+        const [offset, afterOffset] = leb(bytes, afterFlags + 1);
+        expect(bytes[afterOffset]).toBe(0x0b); // end
+        const [length, data] = leb(bytes, afterOffset + 1);
+        ranges.push([offset, offset + length]);
+        i = data + length;
+      }
+    }
+    at = body + size;
+  }
+  return ranges;
+};
+
+describe('the kernels\' constant tables', () => {
+  it('lie between the MT19937 state and the staging chunks, so that neither overwrites them', () => {
+    const ranges = dataSegments(decodeBase64(KERNELS_WASM_BASE64));
+    expect(ranges.length).toBeGreaterThan(0);
+    for (const [start, end] of ranges) {
+      expect(start).toBeGreaterThanOrEqual(STATE + 624 * 4);
+      expect(end).toBeLessThanOrEqual(STAGING);
+    }
   });
 });

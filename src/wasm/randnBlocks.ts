@@ -23,9 +23,9 @@ export interface DrawnState {
  * a ragged tail skips its uniforms and recomputes the last 16 values from 16 fresh ones, as PyTorch
  * does. Returns null, doing nothing, when the active backend is not `'wasm'`.
  *
- * Accuracy: uniforms are exact; log, sin and cos are float32 polynomials within 1 ulp of the
- * correctly rounded result over every value they can receive here (see docs/backends.md), so the
- * values are within 2 ulp of PyTorch's.
+ * Accuracy: uniforms are exact; the log is a float32 polynomial within 1 ulp of the correctly rounded
+ * result, and sin and cos (reduced and evaluated in double) are correctly rounded, over every value
+ * they can receive here (see docs/backends.md), so the values are within 2 ulp of PyTorch's.
  *
  * @example
  * ```ts
