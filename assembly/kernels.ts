@@ -58,9 +58,29 @@ class Float32Pass {
   }
 
   /**
-   * `len & ~3` elements of the float32 pass, four at a time. Inlined once per combination of the three
-   * modes, each passed as a literal, so that every combination is a straight loop with no mode branch
-   * (measured 15-25 % faster than one loop with loop-invariant branches).
+   * Four elements at byte offset `o + k` (`k` a literal, which the compiler folds into the memory
+   * offset): every input element is read before the outputs at that offset are written.
+   */
+  @inline static four(
+    o: usize, k: usize, prev: usize, x0: usize, m: usize, s: usize, z: usize, v: usize, kind: i32, prediction: i32, clipMode: i32,
+    av: v128, bv: v128, cv: v128, negC: v128, c0v: v128, ctv: v128, sdv: v128,
+  ): void {
+    const x = v128.load(s + o + k);
+    const y = Float32Pass.clip(Float32Pass.x0(x, v128.load(m + o + k), av, bv, prediction), cv, negC, clipMode);
+    // 5. the posterior mean c0 x0 + ct x_t: two rounded products and their rounded sum
+    let r = f32x4.add(f32x4.mul(c0v, y), f32x4.mul(ctv, x));
+    if (kind == NOISE_SCALED) r = f32x4.add(r, f32x4.mul(sdv, v128.load(z + o + k)));
+    // `learned`: sqrt of the predicted variance, a negative one (and -0) counted as +0 (IEEE max)
+    if (kind == NOISE_LEARNED) r = f32x4.add(r, f32x4.mul(f32x4.sqrt(f32x4.max(v128.load(v + o + k), f32x4.splat(0))), v128.load(z + o + k)));
+    v128.store(x0 + o + k, y);
+    v128.store(prev + o + k, r);
+  }
+
+  /**
+   * `len & ~3` elements of the float32 pass, four at a time, sixteen per iteration (unrolled: the loop's
+   * own cost per iteration measured about a fifth of the time at one vector per iteration). Inlined once
+   * per combination of the three modes, each passed as a literal, so that every combination is a
+   * straight loop with no mode branch (measured 15-25 % faster than one loop with loop-invariant branches).
    */
   @inline static vector(
     prev: usize, x0: usize, m: usize, s: usize, z: usize, v: usize, len: i32,
@@ -73,18 +93,17 @@ class Float32Pass {
     const c0v = f32x4.splat(c0);
     const ctv = f32x4.splat(ct);
     const sdv = f32x4.splat(sd);
-    const zero = f32x4.splat(0);
     const end = (<usize>(len & ~3)) << 2;
-    for (let o: usize = 0; o < end; o += 16) {
-      const x = v128.load(s + o);
-      const y = Float32Pass.clip(Float32Pass.x0(x, v128.load(m + o), av, bv, prediction), cv, negC, clipMode);
-      // 5. the posterior mean c0 x0 + ct x_t: two rounded products and their rounded sum
-      let r = f32x4.add(f32x4.mul(c0v, y), f32x4.mul(ctv, x));
-      if (kind == NOISE_SCALED) r = f32x4.add(r, f32x4.mul(sdv, v128.load(z + o)));
-      // `learned`: sqrt of the predicted variance, a negative one (and -0) counted as +0 (IEEE max)
-      if (kind == NOISE_LEARNED) r = f32x4.add(r, f32x4.mul(f32x4.sqrt(f32x4.max(v128.load(v + o), zero)), v128.load(z + o)));
-      v128.store(x0 + o, y);
-      v128.store(prev + o, r);
+    const end16 = (<usize>(len & ~15)) << 2;
+    let o: usize = 0;
+    for (; o < end16; o += 64) {
+      Float32Pass.four(o, 0, prev, x0, m, s, z, v, kind, prediction, clipMode, av, bv, cv, negC, c0v, ctv, sdv);
+      Float32Pass.four(o, 16, prev, x0, m, s, z, v, kind, prediction, clipMode, av, bv, cv, negC, c0v, ctv, sdv);
+      Float32Pass.four(o, 32, prev, x0, m, s, z, v, kind, prediction, clipMode, av, bv, cv, negC, c0v, ctv, sdv);
+      Float32Pass.four(o, 48, prev, x0, m, s, z, v, kind, prediction, clipMode, av, bv, cv, negC, c0v, ctv, sdv);
+    }
+    for (; o < end; o += 16) {
+      Float32Pass.four(o, 0, prev, x0, m, s, z, v, kind, prediction, clipMode, av, bv, cv, negC, c0v, ctv, sdv);
     }
   }
 

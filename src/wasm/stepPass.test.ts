@@ -90,6 +90,15 @@ describe('the WebAssembly posterior pass', () => {
     }
   });
 
+  it('gives bit-identical outputs for every item length from 1 to 70 (the 16-wide loop, the 4-wide loop, the scalar tail)', () => {
+    const options: StepOptions = { ...defaultStepOptions, clipSampleRange: 0.8 };
+    const k = coefficientsOf(table32, 487, 467, 'fixed_small');
+    for (let n = 1; n <= 70; n++) {
+      const inputs = { modelOutput: normal(2, [1, 1, n]), sample: normal(1, [1, 1, n], 1.5), noise: normal(3, [1, 1, n]) };
+      expectIdentical(run('wasm', inputs, k, options), run('js', inputs, k, options));
+    }
+  });
+
   it('gives bit-identical outputs on edge values: signed zeros, tiny values, values beyond 2^29 times the clip range', () => {
     // 2 x 2 x 150 (300 elements per item, more than one JS block): the edge values sit in both blocks
     const edgeShape = [2, 2, 150];
