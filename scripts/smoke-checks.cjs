@@ -19,7 +19,7 @@ const expectedExports = ['schedulerError', 'SchedulerException',
   'setTimesteps', 'previousTimestep', 'scaleModelInput', 'step', 'addNoise', 'getVelocity', 'denoise',
   'denoiseAsync', 'isDDPMScheduler', 'stepOptionsOf',
   // wasm backend
-  'backend', 'setBackend', 'allocTensor', 'freeTensor', 'isWasmTensor', 'reserveTensorMemory'];
+  'backend', 'setBackend', 'loadWasm', 'allocTensor', 'freeTensor', 'isWasmTensor', 'reserveTensorMemory'];
 
 const expectedNodeExports = ['loadScheduler', 'saveScheduler', 'resolveSchedulerConfigPath'];
 

@@ -5,7 +5,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { schedulerError, type SchedulerError } from '../errors.js';
-import { kernels } from './instance.js';
+import { kernels, kernelsAsync } from './instance.js';
 
 /** The two kernel backends. */
 export type Backend = 'wasm' | 'js';
@@ -38,6 +38,8 @@ const environmentBackend = (): string | undefined => {
 };
 
 let active: Backend | undefined;
+// Whether 'js' was asked for (DDPM_BACKEND=js or setBackend('js')), rather than chosen for want of WASM.
+let jsRequested = false;
 
 /**
  * The active backend: `'wasm'` when the WebAssembly SIMD kernels run the posterior step and the
@@ -50,7 +52,11 @@ let active: Backend | undefined;
  * ```
  */
 export const backend = (): Backend => {
-  if (active === undefined) active = chooseBackend(environmentBackend(), kernels() !== null);
+  if (active === undefined) {
+    const requested = environmentBackend();
+    jsRequested = requested === 'js';
+    active = chooseBackend(requested, kernels() !== null);
+  }
   return active;
 };
 
@@ -74,5 +80,26 @@ export const setBackend = (name: unknown): E.Either<SchedulerError, Backend> => 
     );
   }
   active = name;
+  jsRequested = name === 'js';
   return E.right(name);
+};
+
+/**
+ * Makes the WebAssembly kernels available where the engine refused to compile them synchronously (some
+ * browsers refuse `new WebAssembly.Module` above a size on their main thread; the module here is
+ * about 19 kB): compiles them asynchronously and, unless `'js'` was asked for (`DDPM_BACKEND=js` or
+ * `setBackend('js')`; then `setBackend('wasm')` can switch later), makes `'wasm'` the active backend. Resolves to the active backend; never
+ * rejects (`'js'` where WebAssembly SIMD cannot run at all). Where the synchronous path works, as on
+ * Node, it changes nothing. Call it once at startup, before allocating tensors.
+ *
+ * @example
+ * ```ts
+ * await loadWasm() // 'wasm' on Node 20 and in current browsers, main thread included
+ * ```
+ */
+export const loadWasm = async (): Promise<Backend> => {
+  if (backend() === 'wasm') return 'wasm';
+  // compiled even when 'js' was asked for, so that a later setBackend('wasm') can succeed
+  if ((await kernelsAsync()) !== null && !jsRequested) active = 'wasm';
+  return backend();
 };

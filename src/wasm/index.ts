@@ -6,6 +6,6 @@
  *
  * @module
  */
-export { backend, BACKENDS, chooseBackend, setBackend, type Backend } from './backend.js';
+export { backend, BACKENDS, chooseBackend, loadWasm, setBackend, type Backend } from './backend.js';
 export { allocTensor, freeTensor, isWasmTensor, reserveTensorMemory } from './allocTensor.js';
 export { simdSupported } from './instance.js';

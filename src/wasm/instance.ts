@@ -35,6 +35,7 @@ interface WebAssemblyApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { readonly exports: unknown };
+  instantiate(bytes: Uint8Array, imports: object): Promise<{ readonly instance: { readonly exports: unknown } }>;
 }
 
 /** Byte offset of the 624 MT19937 words. @internal */
@@ -97,10 +98,19 @@ export const decodeBase64 = (text: string): Uint8Array => {
 
 let instance: KernelExports | null | undefined;
 
+const imports = {
+  env: {
+    abort: () => {
+      throw new Error('ddpm-scheduler: WebAssembly kernel aborted');
+    },
+  },
+};
+
 /**
  * The instance, made synchronously on first call; null when WebAssembly or SIMD is unavailable or
  * compilation is refused (a Content-Security-Policy without 'wasm-unsafe-eval', or a browser that
- * limits synchronous compilation on its main thread): the JavaScript kernels then run.
+ * limits synchronous compilation on its main thread; {@link kernelsAsync} then may still succeed):
+ * the JavaScript kernels then run.
  *
  * @internal
  */
@@ -110,17 +120,32 @@ export const kernels = (): KernelExports | null => {
   const api = wasmApi();
   if (api === undefined || !simdSupported()) return null;
   try {
-    const module = new api.Module(decodeBase64(KERNELS_WASM_BASE64));
-    const made = new api.Instance(module, {
-      env: {
-        abort: () => {
-          throw new Error('ddpm-scheduler: WebAssembly kernel aborted');
-        },
-      },
-    });
+    const made = new api.Instance(new api.Module(decodeBase64(KERNELS_WASM_BASE64)), imports);
     instance = made.exports as KernelExports;
   } catch {
     instance = null;
+  }
+  return instance;
+};
+
+/**
+ * The instance, compiled asynchronously where the synchronous compilation of {@link kernels} was
+ * refused (browsers allow `WebAssembly.instantiate` on their main thread at any size). Resolves to
+ * null, never rejects, where WebAssembly SIMD cannot run at all.
+ *
+ * @internal
+ */
+export const kernelsAsync = async (): Promise<KernelExports | null> => {
+  const ready = kernels();
+  if (ready !== null) return ready;
+  const api = wasmApi();
+  if (api === undefined || !simdSupported()) return null;
+  try {
+    const made = await api.instantiate(decodeBase64(KERNELS_WASM_BASE64), imports);
+    // another call may have finished first: keep its instance, whose memory tensors may already use
+    instance ??= made.instance.exports as KernelExports;
+  } catch {
+    return null;
   }
   return instance;
 };
