@@ -1,6 +1,5 @@
-import ndarray from 'ndarray';
 import type { DDPMScheduler } from '../scheduler/index.js';
-import { contiguousCopy, isContiguous, type Tensor } from '../tensor/index.js';
+import { contiguousCopy, isContiguous, tensor, type Tensor } from '../tensor/index.js';
 
 /**
  * The posterior mean E[x0 | x_t] of a finite dataset under the forward process
@@ -82,5 +81,5 @@ export const exactDenoiser =
         out[n * d + k] = predictionType === 'sample' ? x0 : predictionType === 'v_prediction' ? a * eps - b * x0 : eps;
       }
     }
-    return ndarray(out, [...sample.shape]);
+    return tensor(out, sample.shape);
   };

@@ -6,9 +6,9 @@
  * @module
  */
 import * as E from 'fp-ts/lib/Either.js';
-import ndarray from 'ndarray';
 import { SchedulerException, schedulerError, type SchedulerError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { tensor } from '../tensor/view.js';
 import { isGeneratorValue, type TorchGenerator } from './generator.js';
 import { checkShape } from './shape.js';
 
@@ -28,7 +28,7 @@ export const drawTensor = (
   if (E.isLeft(checked)) return checked;
   const data = new Float32Array(checked.right.numel);
   const next = fill(data, g);
-  return E.right(Object.freeze([ndarray(data, checked.right.shape.slice()), next] as const));
+  return E.right(Object.freeze([tensor(data, checked.right.shape), next] as const));
 };
 
 /** The throwing convenience form of a validated draw. */

@@ -1,5 +1,5 @@
-import ndarray from 'ndarray';
 import type { Tensor } from './tensor.js';
+import { tensor } from './view.js';
 
 /**
  * A new contiguous, zero-filled {@link Tensor} of `shape` (C order, offset 0).
@@ -13,5 +13,5 @@ import type { Tensor } from './tensor.js';
 export const allocate = (shape: ReadonlyArray<number>): Tensor => {
   let size = 1;
   for (const n of shape) size *= n;
-  return ndarray(new Float32Array(size), [...shape]);
+  return tensor(new Float32Array(size), shape);
 };

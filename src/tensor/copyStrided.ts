@@ -1,5 +1,5 @@
-import ndarray from 'ndarray';
 import type { Tensor } from './tensor.js';
+import { tensor } from './view.js';
 
 /**
  * Copies every element of `src` into `dst` (same shape, any strides), walking the indices in C order
@@ -56,5 +56,5 @@ export const copyStrided = (dst: Tensor, src: Tensor): Tensor => {
 export const contiguousCopy = (t: Tensor): Tensor => {
   let size = 1;
   for (const n of t.shape) size *= n;
-  return copyStrided(ndarray(new Float32Array(size), [...t.shape]), t);
+  return copyStrided(tensor(new Float32Array(size), t.shape), t);
 };

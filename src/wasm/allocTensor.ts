@@ -10,9 +10,8 @@
  * @module
  */
 import * as E from 'fp-ts/lib/Either.js';
-import ndarray from 'ndarray';
 import { schedulerError, type SchedulerError } from '../errors.js';
-import type { Tensor } from '../tensor/index.js';
+import { tensor, type Tensor } from '../tensor/index.js';
 import { ARENA_START, kernels } from './instance.js';
 
 const PAGE = 65536;
@@ -124,7 +123,7 @@ export const allocTensor = (shape: ReadonlyArray<number>): E.Either<SchedulerErr
   const data = new Float32Array(k.memory.buffer, offset, numel);
   // A freed block may hold old values; a new tensor starts at zero, as allocate's do.
   data.fill(0);
-  return E.right(ndarray(data, [...shape]));
+  return E.right(tensor(data, shape));
 };
 
 /**
