@@ -1,5 +1,6 @@
 // The checks shared by the ESM and CJS smoke tests: the public functions exist and really run
-// (a wrong fp-ts or ndarray import form fails here, where jest would hide it).
+// (a wrong fp-ts import form fails here, where jest would hide it), with code generation refused as a
+// strict Content-Security-Policy refuses it.
 const assert = require('node:assert/strict');
 
 const expectedExports = ['schedulerError', 'SchedulerException',
@@ -11,7 +12,7 @@ const expectedExports = ['schedulerError', 'SchedulerException',
   'customTimesteps', 'previousTimestepIn', 'validateNumTrainTimesteps', 'validateStepsOffset',
   'validateBetaSchedule', 'validateTimestepSpacing',
   // tensor, step
-  'checkTensor', 'checkShape', 'isContiguous', 'allocate', 'splitChannels', 'copyStrided', 'contiguousCopy',
+  'checkTensor', 'checkShape', 'isContiguous', 'allocate', 'tensor', 'splitChannels', 'copyStrided', 'contiguousCopy',
   'defaultStepOptions', 'posteriorCoefficients', 'posteriorStepInto', 'posteriorStep', 'ddpmStep',
   'addNoiseWith', 'velocityWith',
   // scheduler
@@ -23,7 +24,7 @@ const expectedExports = ['schedulerError', 'SchedulerException',
 
 const expectedNodeExports = ['loadScheduler', 'saveScheduler', 'resolveSchedulerConfigPath'];
 
-const exercise = (lib) => {
+const exerciseAll = (lib) => {
   const e = lib.schedulerError('InvalidNumber', 'n', -1, 'an integer >= 1');
   assert.equal(e._tag, 'InvalidNumber');
 
@@ -88,11 +89,11 @@ const exercise = (lib) => {
   assert.equal(lib.toDiffusersConfig(sd.right)._class_name, 'DDPMScheduler');
   const s = lib.createScheduler();
   const sample = { data: new Float32Array(768), shape: [4, 3, 8, 8] };
-  let xt = require('ndarray')(sample.data.map((_, i) => {
+  let xt = lib.tensor(sample.data.map((_, i) => {
     const w = i % 8, h = (i >> 3) % 8, c = (i >> 6) % 3, b = Math.floor(i / 192);
     return (((c * 8 + h) * 8 + w) * 4 + b) / 768;
   }), sample.shape);
-  const model = (x, t) => require('ndarray')(x.data.map((v) => Math.fround(v * t) / (t + 1)), x.shape.slice());
+  const model = (x, t) => lib.tensor(x.data.map((v) => Math.fround(v * t) / (t + 1)), x.shape);
   const out = lib.denoise(s.right, model, xt, { generator: lib.torchGenerator(0) });
   assert.equal(out._tag, 'Right');
   const sum = out.right.sample.data.reduce((a, v) => a + Math.abs(v), 0);
@@ -106,9 +107,27 @@ const exercise = (lib) => {
   assert.equal(lib.freeTensor(t.right)._tag, 'Right');
 };
 
+/** Runs `body` with `Function` and `eval` refused, as a Content-Security-Policy without 'unsafe-eval' does. */
+const withoutCodeGeneration = (body) => {
+  const saved = [globalThis.Function, globalThis.eval];
+  const refuse = () => {
+    throw new EvalError('code generation refused');
+  };
+  globalThis.Function = refuse;
+  globalThis.eval = refuse;
+  try {
+    return body();
+  } finally {
+    [globalThis.Function, globalThis.eval] = saved;
+  }
+};
+
 const exerciseNode = (node) => {
   for (const name of expectedNodeExports) assert.equal(typeof node[name], 'function', `node export ${name}`);
   assert.equal(node.SCHEDULER_CONFIG_NAME, 'scheduler_config.json');
 };
+
+/** Every public function at work, with code generation refused throughout. */
+const exercise = (lib) => withoutCodeGeneration(() => exerciseAll(lib));
 
 module.exports = { expectedExports, exercise, exerciseNode };
