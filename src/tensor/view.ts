@@ -140,7 +140,8 @@ class Float32View {
  * makes it, with the same interface and semantics, but built without generating code, so that it
  * works under a Content-Security-Policy without `'unsafe-eval'` (ndarray's constructor compiles code
  * with `new Function`). Every tensor the library returns is made by it; tensors made by ndarray are
- * accepted everywhere as before.
+ * accepted everywhere as before. Like ndarray it does not validate its arguments: `checkTensor`, and
+ * every function that reads a tensor, reports a bad one as an `InvalidTensor` error.
  *
  * @example
  * ```ts
