@@ -3,8 +3,7 @@ import type { SchedulerError } from '../errors.js';
 import { allocate, checkShape, checkTensor, contiguousCopy, isContiguous, type Tensor } from '../tensor/index.js';
 import { perItem } from './timesteps.js';
 import type { Table } from './types.js';
-
-const identity = (x: number): number => x;
+import { roundingFor } from './rounding.js';
 
 /**
  * `out = sqrt(alphaBar_t) * a + sign * sqrt(1 - alphaBar_t) * b` per batch item, after checking the
@@ -32,7 +31,8 @@ export const mixByTimestep = (
   const batch = shape[0] as number;
   const tsE = perItem(timesteps, batch, 'timesteps', 0, alphasCumprod.length - 1, true);
   if (E.isLeft(tsE)) return tsE;
-  const r = alphasCumprod instanceof Float64Array ? identity : Math.fround;
+  const float32 = !(alphasCumprod instanceof Float64Array);
+  const r = roundingFor(float32);
   const x = isContiguous(aE.right, 1) ? aE.right : contiguousCopy(aE.right);
   const y = isContiguous(bE.right, 1) ? bE.right : contiguousCopy(bE.right);
   const out = allocate(shape);
@@ -48,7 +48,7 @@ export const mixByTimestep = (
     const xo = x.offset + item * (x.stride[0] as number);
     const yo = y.offset + item * (y.stride[0] as number);
     const oo = item * len;
-    if (r === identity) {
+    if (!float32) {
       for (let i = 0; i < len; i++) od[oo + i] = ca * (xd[xo + i] as number) + cb * (yd[yo + i] as number);
     } else {
       // each product rounded to float32 as torch's two multiplications are; the store rounds the sum

@@ -1,8 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { schedulerError, type SchedulerError } from '../errors.js';
 import type { PosteriorCoefficients, Table, VarianceType } from './types.js';
-
-const identity = (x: number): number => x;
+import { roundingFor } from './rounding.js';
 
 /**
  * The coefficients for a timestep pair that is already known to be valid (see
@@ -19,7 +18,7 @@ export const coefficientsOf = (
   varianceType: VarianceType,
 ): PosteriorCoefficients => {
   // torch's float32 scalar tensors round each op; a Float64Array table asks for double throughout
-  const r = alphasCumprod instanceof Float64Array ? identity : Math.fround;
+  const r = roundingFor(!(alphasCumprod instanceof Float64Array));
   // 1. alphas and betas: alphaBar_t, alphaBar_prev (1 before the first step), and their complements
   const alphaProdT = alphasCumprod[timestep] as number;
   const alphaProdTPrev = prevTimestep >= 0 ? (alphasCumprod[prevTimestep] as number) : 1;

@@ -16,11 +16,10 @@ import {
   type PassScalars,
   type PredictionCode,
 } from '../wasm/stepPass.js';
+import { roundingFor } from './rounding.js';
 
 // Module-level bindings: the hot loops call these once or more per element.
 const { abs, exp, fround, sqrt } = Math;
-const identity = (x: number): number => x;
-
 // One grow-only scratch row for thresholding, so that repeated steps allocate nothing.
 let scratch = new Float32Array(0);
 
@@ -486,7 +485,7 @@ const runUniform = (
   batch: number, len: number, float32: boolean, prediction: PredictionCode,
 ): void => {
   const perItem = isCoefficientList(coefficients);
-  const r = float32 ? fround : identity;
+  const r = roundingFor(float32);
   const whole = !perItem && !options.thresholding;
   const count = whole ? 1 : batch;
   const span = whole ? batch * len : len;
@@ -565,7 +564,7 @@ export const runPosterior = (
     const mo = modelOutput.offset + item * (modelOutput.stride[0] as number);
     const so = sample.offset + item * (sample.stride[0] as number);
     // float32 scalars, as the float32 ops (and step32's f32 parameters) take them
-    const r = float32 ? fround : identity;
+    const r = roundingFor(float32);
     const a = r(k.sqrtAlphaProdT);
     const b = r(k.sqrtBetaProdT);
     // 3. clip to the configured range, or threshold at this item's quantile of |x0|
