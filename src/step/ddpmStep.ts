@@ -2,9 +2,10 @@ import * as E from 'fp-ts/lib/Either.js';
 import { schedulerError, type SchedulerError } from '../errors.js';
 import { isGeneratorValue } from '../random/generator.js';
 import { randnInto, tryRandn, type TorchGenerator } from '../random/index.js';
-import { allocate, checkShape, checkTensor, isContiguous, type Tensor } from '../tensor/index.js';
+import { checkShape, checkTensor, isContiguous, type Tensor } from '../tensor/index.js';
 import { checkTimestepPair, coefficientsOf } from './posteriorCoefficients.js';
-import { checkPosterior, posteriorStepInto, runChecked } from './posteriorStepInto.js';
+import { posteriorStep } from './posteriorStep.js';
+import { posteriorStepInto } from './posteriorStepInto.js';
 import { perItem } from './timesteps.js';
 import type { PosteriorCoefficients, StepOptions, Table } from './types.js';
 
@@ -62,11 +63,10 @@ export const ddpmStep = (
 ): E.Either<SchedulerError, StepOutput> => {
   const prepared = prepareStep(alphasCumprod, options, inputs, tryRandn);
   if (E.isLeft(prepared)) return prepared;
-  const { shape, coefficients, noise, generator } = prepared.right;
-  const checked = checkPosterior({ modelOutput: inputs.modelOutput, sample: inputs.sample, noise }, coefficients, options);
-  if (E.isLeft(checked)) return checked;
-  const out = runChecked({ prevSample: allocate(shape), predOriginalSample: allocate(shape) }, checked.right, coefficients, options);
-  return E.right(stepOutput(out.prevSample, out.predOriginalSample, generator));
+  const { coefficients, noise, generator } = prepared.right;
+  const out = posteriorStep({ modelOutput: inputs.modelOutput, sample: inputs.sample, ...(noise === undefined ? {} : { noise }) }, coefficients, options);
+  if (E.isLeft(out)) return out;
+  return E.right(stepOutput(out.right.prevSample, out.right.predOriginalSample, generator));
 };
 
 /** Where {@link ddpmStepInto} writes: the two outputs, and the tensor that drawn noise goes into. @internal */
@@ -119,12 +119,10 @@ const drawInto = (buffer: Tensor, g: TorchGenerator, shape: ReadonlyArray<number
   if (E.isLeft(target)) return target;
   const t = target.right;
   if (!isContiguous(t)) return E.left(schedulerError('InvalidTensor', 'noise buffer', t.stride, 'a contiguous tensor'));
-  const numel = shape.reduce((n, d) => n * d, 1);
-  return E.right([t, randnInto(t.data.subarray(t.offset, t.offset + numel), g)] as const);
+  return E.right([t, randnInto(t.data.subarray(t.offset, t.offset + t.size), g)] as const);
 };
 
 interface PreparedStep {
-  readonly shape: ReadonlyArray<number>;
   readonly coefficients: PosteriorCoefficients | ReadonlyArray<PosteriorCoefficients>;
   /** The given noise, or the drawn one when a generator was given and an item adds noise. */
   readonly noise?: Tensor;
@@ -175,7 +173,6 @@ const prepareStep = (alphasCumprod: Table, options: StepOptions, inputs: StepInp
     [noise, generator] = drawn.right;
   }
   return E.right({
-    shape,
     coefficients: coefficientsArg,
     ...(noise === undefined ? {} : { noise }),
     ...(generator === undefined ? {} : { generator }),
