@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { DIFFUSERS_KEYS, MAX_TRAINED_BETAS, parseDiffusersConfig } from './diffusersConfig.js';
+import { SD15_SCHEDULER_CONFIG } from '../../test-utils/diffusersConfigs.js';
 
 const parsed = (json: unknown) => {
   const r = parseDiffusersConfig(json);
@@ -12,20 +13,7 @@ const failed = (json: unknown) => {
   return r.left;
 };
 
-// Stable Diffusion 1.5's scheduler/scheduler_config.json as the model repository publishes it.
-const sd15 = {
-  _class_name: 'PNDMScheduler',
-  _diffusers_version: '0.6.0',
-  beta_end: 0.012,
-  beta_schedule: 'scaled_linear',
-  beta_start: 0.00085,
-  num_train_timesteps: 1000,
-  set_alpha_to_one: false,
-  skip_prk_steps: true,
-  steps_offset: 1,
-  trained_betas: null,
-  clip_sample: false,
-};
+const sd15 = SD15_SCHEDULER_CONFIG;
 
 describe('parseDiffusersConfig', () => {
   it('maps every DDPMScheduler key from snake_case to camelCase', () => {

@@ -2,21 +2,9 @@ import * as E from 'fp-ts/lib/Either.js';
 import { unwrap } from '../../test-utils/diffusersTest.js';
 import { fromDiffusersConfig } from './fromDiffusersConfig.js';
 import { setTimesteps } from './setTimesteps.js';
+import { SD15_SCHEDULER_CONFIG } from '../../test-utils/diffusersConfigs.js';
 
-// Stable Diffusion 1.5's scheduler/scheduler_config.json, as the model repository publishes it.
-const sd15 = {
-  _class_name: 'PNDMScheduler',
-  _diffusers_version: '0.6.0',
-  beta_end: 0.012,
-  beta_schedule: 'scaled_linear',
-  beta_start: 0.00085,
-  clip_sample: false,
-  num_train_timesteps: 1000,
-  set_alpha_to_one: false,
-  skip_prk_steps: true,
-  steps_offset: 1,
-  trained_betas: null,
-};
+const sd15 = SD15_SCHEDULER_CONFIG;
 
 // A DDPM CIFAR-10 style config (google/ddpm-cifar10-32).
 const cifar10 = {
