@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { configErrors, schedulerError, type SchedulerError } from '../errors.js';
+import { schedulerError, type SchedulerError } from '../errors.js';
+import { validateAll } from '../validation.js';
 import type { TimestepRequest, TimestepSpacing } from './types.js';
 import { validateNumTrainTimesteps, validateStepsOffset, validateTimestepSpacing } from './validate.js';
 
@@ -76,15 +77,9 @@ export const timestepsFor =
     const T = validateNumTrainTimesteps(request.numTrainTimesteps);
     const n = validateSteps(request.numInferenceSteps, E.isRight(T) ? T.right : undefined);
     const offset = validateStepsOffset(request.stepsOffset ?? 0);
-    const errors = [s, T, n, offset].flatMap((r) => (E.isLeft(r) ? [r.left] : []));
-    if (errors.length === 1) return E.left(errors[0] as SchedulerError);
-    if (errors.length > 1) return E.left(configErrors('timestepRequest', request, errors));
-    const [spacingName, trainSteps, steps, stepsOffset] = [
-      (s as E.Right<TimestepSpacing>).right,
-      (T as E.Right<number>).right,
-      (n as E.Right<number>).right,
-      (offset as E.Right<number>).right,
-    ];
+    const checked = validateAll('timestepRequest', request, [s, T, n, offset]);
+    if (E.isLeft(checked)) return checked;
+    const [spacingName, trainSteps, steps, stepsOffset] = checked.right;
     switch (spacingName) {
       case 'linspace':
         return E.right(linspaceSpacing(trainSteps, steps));
