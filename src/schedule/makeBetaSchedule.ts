@@ -1,7 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { configErrors, schedulerError, type SchedulerError } from '../errors.js';
+import { schedulerError, type SchedulerError } from '../errors.js';
+import { validateAll } from '../validation.js';
 import { linspaceFloat32, linspaceFloat64 } from './internal.js';
-import type { BetaSchedule, BetaScheduleSpec, Precision, Table } from './types.js';
+import type { BetaSchedule, BetaScheduleSpec, Table } from './types.js';
 import {
   validateBetaBound,
   validateBetaSchedule,
@@ -113,24 +114,17 @@ export const makeBetaSchedule = (spec: BetaScheduleSpec): E.Either<SchedulerErro
   const betaEnd = validateBetaBound('betaEnd', spec.betaEnd);
   const schedule = validateBetaSchedule(spec.betaSchedule);
   const trainedGiven = spec.trainedBetas !== undefined && spec.trainedBetas !== null;
-  const trained = trainedGiven
+  const trained: E.Either<SchedulerError, Table | undefined> = trainedGiven
     ? validateTrainedBetas(
         spec.trainedBetas,
         E.isRight(numTrainTimesteps) ? numTrainTimesteps.right : undefined,
         E.isRight(precision) ? precision.right : 'float32',
       )
     : E.right(undefined);
-  const all = [numTrainTimesteps, precision, betaStart, betaEnd, schedule, trained];
-  const errors = all.flatMap((r) => (E.isLeft(r) ? [r.left] : []));
-  if (errors.length === 1) return E.left(errors[0] as SchedulerError);
-  if (errors.length > 1) return E.left(configErrors('betaScheduleSpec', spec, errors));
-  const t = numTrainTimesteps as E.Right<number>;
-  const p = precision as E.Right<Precision>;
-  const s = schedule as E.Right<BetaSchedule>;
-  if (E.isRight(trained) && trained.right !== undefined) return E.right(trained.right);
-  const start = (betaStart as E.Right<number>).right;
-  const end = (betaEnd as E.Right<number>).right;
-  const betas =
-    p.right === 'float32' ? scheduleFloat32(s.right, t.right, start, end) : scheduleFloat64(s.right, t.right, start, end);
-  return checkComputed(betas, s.right);
+  const checked = validateAll('betaScheduleSpec', spec, [numTrainTimesteps, precision, betaStart, betaEnd, schedule, trained]);
+  if (E.isLeft(checked)) return checked;
+  const [t, p, start, end, s, trainedTable] = checked.right;
+  if (trainedTable !== undefined) return E.right(trainedTable);
+  const betas = p === 'float32' ? scheduleFloat32(s, t, start, end) : scheduleFloat64(s, t, start, end);
+  return checkComputed(betas, s);
 };
