@@ -1,5 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import { configErrors, schedulerError, type SchedulerError } from '../errors.js';
+import { validateAll } from '../validation.js';
 
 /**
  * A DDPMScheduler `scheduler_config.json` as diffusers writes it: snake_case keys, diffusers' own string
@@ -106,6 +108,12 @@ const readValue = (key: string, kind: JsonKind, value: unknown): E.Either<Schedu
   }
 };
 
+/** `_precision` (ours) only needs to be a string here; its value is checked with the rest of the config. */
+const readPrecision = (value: unknown): E.Either<SchedulerError, readonly ['precision', string]> =>
+  typeof value === 'string'
+    ? E.right(['precision', value] as const)
+    : E.left(schedulerError('InvalidOption', '_precision', value, "'float32' or 'float64'"));
+
 /**
  * Reads a `scheduler_config.json` object (already parsed from JSON) into camelCase config fields,
  * checking each value's JSON type; the values themselves are validated when the scheduler is made.
@@ -128,8 +136,6 @@ export const parseDiffusersConfig = (json: unknown): E.Either<SchedulerError, Pa
     return E.left(configErrors('scheduler_config', json, [], 'a JSON object'));
   }
   const warnings: string[] = [];
-  const errors: SchedulerError[] = [];
-  const fields: Record<string, unknown> = {};
 
   const className = own(json, '_class_name') ? json._class_name : undefined;
   if (className !== undefined && className !== 'DDPMScheduler') {
@@ -138,17 +144,13 @@ export const parseDiffusersConfig = (json: unknown): E.Either<SchedulerError, Pa
   const useDefaults = own(json, '_use_default_values') ? json._use_default_values : undefined;
   const defaulted = new Set(Array.isArray(useDefaults) ? useDefaults.filter((k): k is string => typeof k === 'string') : []);
 
-  for (const [key, field, kind] of DIFFUSERS_KEYS) {
-    if (!own(json, key) || defaulted.has(key)) continue;
-    const read = readValue(key, kind, json[key]);
-    if (E.isLeft(read)) errors.push(read.left);
-    else fields[field] = read.right;
-  }
-  if (own(json, '_precision')) {
-    const p = json._precision;
-    if (typeof p === 'string') fields.precision = p;
-    else errors.push(schedulerError('InvalidOption', '_precision', p, "'float32' or 'float64'"));
-  }
+  // one check per key read, each giving its field and value
+  const reads: ReadonlyArray<E.Either<SchedulerError, readonly [keyof ConfigFields, unknown]>> = [
+    ...DIFFUSERS_KEYS.filter(([key]) => own(json, key) && !defaulted.has(key)).map(([key, field, kind]) =>
+      pipe(readValue(key, kind, json[key]), E.map((value) => [field, value] as const)),
+    ),
+    ...(own(json, '_precision') ? [readPrecision(json._precision)] : []),
+  ];
 
   const known = new Set(DIFFUSERS_KEYS.map(([key]) => key));
   for (const key of Object.keys(json)) {
@@ -159,7 +161,10 @@ export const parseDiffusersConfig = (json: unknown): E.Either<SchedulerError, Pa
     if (known.has(key) && own(json, key)) warnings.push(`${key}: listed in _use_default_values, the default is used`);
   }
 
-  if (errors.length === 1) return E.left(errors[0] as SchedulerError);
-  if (errors.length > 1) return E.left(configErrors('scheduler_config', json, errors));
-  return E.right(Object.freeze({ fields: Object.freeze(fields as ConfigFields), warnings: Object.freeze(warnings) }));
+  return pipe(
+    validateAll('scheduler_config', json, reads),
+    E.map((entries) =>
+      Object.freeze({ fields: Object.freeze(Object.fromEntries(entries) as ConfigFields), warnings: Object.freeze(warnings) }),
+    ),
+  );
 };
