@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { configErrors, schedulerError, type SchedulerError } from '../errors.js';
+import { validateAll } from '../validation.js';
 import {
   makeBetaSchedule,
   validateNumTrainTimesteps,
@@ -107,6 +108,11 @@ const inRange =
   (value: unknown): E.Either<SchedulerError, number> =>
     typeof value === 'number' && ok(value) ? E.right(value) : E.left(schedulerError('InvalidNumber', parameter, value, allowed));
 
+const knownKey = (key: string, value: unknown): E.Either<SchedulerError, string> =>
+  (CONFIG_KEYS as ReadonlyArray<string>).includes(key)
+    ? E.right(key)
+    : E.left(schedulerError('InvalidOption', key, value, `a DDPMConfig parameter: ${CONFIG_KEYS.join(', ')}`));
+
 const isPlainObject = (x: unknown): x is Record<string, unknown> =>
   typeof x === 'object' && x !== null && !Array.isArray(x) && !ArrayBuffer.isView(x);
 
@@ -129,65 +135,53 @@ export interface ValidatedConfig {
  */
 export const validateConfig = (input: unknown = {}): E.Either<SchedulerError, ValidatedConfig> => {
   if (!isPlainObject(input)) return E.left(configErrors('config', input, [], 'an object of DDPMConfig parameters'));
-  const errors: SchedulerError[] = [];
   const merged: Record<string, unknown> = { ...DEFAULT_DDPM_CONFIG };
   for (const key of Object.keys(input)) {
-    if (!(CONFIG_KEYS as ReadonlyArray<string>).includes(key)) {
-      errors.push(schedulerError('InvalidOption', key, input[key], `a DDPMConfig parameter: ${CONFIG_KEYS.join(', ')}`));
-    } else if (input[key] !== undefined) {
-      merged[key] = input[key];
-    }
+    if ((CONFIG_KEYS as ReadonlyArray<string>).includes(key) && input[key] !== undefined) merged[key] = input[key];
   }
-
-  const check = <A>(r: E.Either<SchedulerError, A>): A | undefined => {
-    if (E.isLeft(r)) {
-      errors.push(r.left);
-      return undefined;
-    }
-    return r.right;
-  };
 
   // The beta parameters are checked together by makeBetaSchedule, which also builds the betas.
-  const precision = check(validatePrecision(merged.precision));
+  const precision = validatePrecision(merged.precision);
   const trainedBetas = merged.trainedBetas;
-  const betas = check(
-    makeBetaSchedule({
-      numTrainTimesteps: merged.numTrainTimesteps as number,
-      betaStart: merged.betaStart as number,
-      betaEnd: merged.betaEnd as number,
-      betaSchedule: merged.betaSchedule as string,
-      trainedBetas: trainedBetas as ArrayLike<number> | null,
-      precision: precision ?? 'float32',
-    }),
-  );
-  if (betas === undefined) {
-    // flatten, so that the caller sees one list of problems
-    const last = errors.pop() as SchedulerError;
-    errors.push(...(last._tag === 'InvalidConfig' ? last.errors : [last]));
-  }
-  check(oneOf('varianceType', VARIANCE_TYPES)(merged.varianceType));
-  check(oneOf('predictionType', PREDICTION_TYPES)(merged.predictionType));
-  check(flag('clipSample')(merged.clipSample));
-  check(flag('thresholding')(merged.thresholding));
-  check(flag('rescaleBetasZeroSnr')(merged.rescaleBetasZeroSnr));
-  check(inRange('dynamicThresholdingRatio', 'a number in [0, 1]', (x) => x >= 0 && x <= 1)(merged.dynamicThresholdingRatio));
-  check(inRange('clipSampleRange', 'a finite number > 0', (x) => Number.isFinite(x) && x > 0)(merged.clipSampleRange));
-  check(inRange('sampleMaxValue', 'a finite number > 0', (x) => Number.isFinite(x) && x > 0)(merged.sampleMaxValue));
-  check(validateTimestepSpacing(merged.timestepSpacing));
-  check(validateStepsOffset(merged.stepsOffset));
+  const betas = makeBetaSchedule({
+    numTrainTimesteps: merged.numTrainTimesteps as number,
+    betaStart: merged.betaStart as number,
+    betaEnd: merged.betaEnd as number,
+    betaSchedule: merged.betaSchedule as string,
+    trainedBetas: trainedBetas as ArrayLike<number> | null,
+    precision: E.isRight(precision) ? precision.right : 'float32',
+  });
   // numTrainTimesteps is checked by makeBetaSchedule; repeat only its type guard for the offset check
   const numTrainTimesteps = E.isRight(validateNumTrainTimesteps(merged.numTrainTimesteps)) ? (merged.numTrainTimesteps as number) : undefined;
-  if (numTrainTimesteps !== undefined && typeof merged.stepsOffset === 'number' && merged.stepsOffset >= numTrainTimesteps) {
-    errors.push(schedulerError('InvalidNumber', 'stepsOffset', merged.stepsOffset, `an integer in [0, numTrainTimesteps (${numTrainTimesteps}))`));
-  }
+  const stepsOffsetBelowT: E.Either<SchedulerError, unknown> =
+    numTrainTimesteps !== undefined && typeof merged.stepsOffset === 'number' && merged.stepsOffset >= numTrainTimesteps
+      ? E.left(schedulerError('InvalidNumber', 'stepsOffset', merged.stepsOffset, `an integer in [0, numTrainTimesteps (${numTrainTimesteps}))`))
+      : E.right(merged.stepsOffset);
 
-  if (errors.length === 1) return E.left(errors[0] as SchedulerError);
-  if (errors.length > 1) return E.left(configErrors('config', input, errors));
+  // validateAll flattens the InvalidConfig of several unknown keys or several beta problems into one list
+  const checked = validateAll('config', input, [
+    validateAll('config', input, Object.keys(input).map((key) => knownKey(key, input[key]))),
+    precision,
+    betas,
+    oneOf('varianceType', VARIANCE_TYPES)(merged.varianceType),
+    oneOf('predictionType', PREDICTION_TYPES)(merged.predictionType),
+    flag('clipSample')(merged.clipSample),
+    flag('thresholding')(merged.thresholding),
+    flag('rescaleBetasZeroSnr')(merged.rescaleBetasZeroSnr),
+    inRange('dynamicThresholdingRatio', 'a number in [0, 1]', (x) => x >= 0 && x <= 1)(merged.dynamicThresholdingRatio),
+    inRange('clipSampleRange', 'a finite number > 0', (x) => Number.isFinite(x) && x > 0)(merged.clipSampleRange),
+    inRange('sampleMaxValue', 'a finite number > 0', (x) => Number.isFinite(x) && x > 0)(merged.sampleMaxValue),
+    validateTimestepSpacing(merged.timestepSpacing),
+    validateStepsOffset(merged.stepsOffset),
+    stepsOffsetBelowT,
+  ]);
+  if (E.isLeft(checked)) return checked;
+  const [, , table] = checked.right;
   const config = Object.freeze({
     ...(merged as unknown as DDPMConfig),
     trainedBetas: trainedBetas == null ? null : Object.freeze(Array.from(trainedBetas as ArrayLike<number>)),
   });
-  return E.right(Object.freeze({ config, betas: betas as Table }));
+  return E.right(Object.freeze({ config, betas: table }));
 };
 
 /**
