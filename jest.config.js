@@ -1,4 +1,5 @@
-// Unit tests live beside the code in src/, fast-check properties in property-tests/.
+// Unit tests live beside the code in src/ (and cli/src/ for the command line's package), fast-check
+// properties in property-tests/.
 const shared = {
   testEnvironment: 'node',
   transform: {
@@ -11,5 +12,16 @@ export default {
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.test.ts'] },
     { ...shared, displayName: 'properties', testMatch: ['<rootDir>/property-tests/**/*.test.ts'] },
+    // The command line imports the library by its package name; its tests run it on the library's sources.
+    {
+      ...shared,
+      displayName: 'cli',
+      testMatch: ['<rootDir>/cli/src/**/*.test.ts'],
+      moduleNameMapper: {
+        '^ddpm-scheduler$': '<rootDir>/src/index.ts',
+        '^ddpm-scheduler/node$': '<rootDir>/src/node/index.ts',
+        ...shared.moduleNameMapper,
+      },
+    },
   ],
 };

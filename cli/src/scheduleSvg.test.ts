@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { createScheduler, setTimesteps, type DDPMConfig, type DDPMScheduler } from '../scheduler/index.js';
+import { createScheduler, setTimesteps, type DDPMConfig, type DDPMScheduler } from 'ddpm-scheduler';
 import { scheduleSvg } from './scheduleSvg.js';
 
 const make = (config: Partial<DDPMConfig>, steps?: number): DDPMScheduler => {

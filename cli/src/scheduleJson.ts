@@ -1,4 +1,4 @@
-import { toDiffusersConfig, type DiffusersDDPMConfig } from '../scheduler/index.js';
+import { toDiffusersConfig, type DiffusersDDPMConfig } from 'ddpm-scheduler';
 import { scheduleRows } from './scheduleRows.js';
 import type { ScheduleSeries } from './scheduleSeries.js';
 

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { createScheduler, type DDPMScheduler } from '../scheduler/index.js';
+import { createScheduler, type DDPMScheduler } from 'ddpm-scheduler';
 import { formatScheduleTable } from './formatScheduleTable.js';
 
 const twoSteps = (): DDPMScheduler => {

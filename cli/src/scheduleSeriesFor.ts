@@ -1,7 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { SchedulerError } from '../errors.js';
-import { loadScheduler } from '../node/index.js';
-import { createScheduler, setTimesteps, type DDPMConfig, type DDPMScheduler } from '../scheduler/index.js';
+import { createScheduler, setTimesteps, type DDPMConfig, type DDPMScheduler, type SchedulerError } from 'ddpm-scheduler';
+import { loadScheduler } from 'ddpm-scheduler/node';
 import type { ScheduleCommand } from './parseCli.js';
 import type { ScheduleSeries } from './scheduleSeries.js';
 

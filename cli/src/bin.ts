@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `ddpm-scheduler` executable: `ddpm-scheduler schedule ...` and `ddpm-scheduler demo ...`
- * (see `ddpm-scheduler --help`).
+ * (see `ddpm-scheduler --help`). The package's bin, `bin/ddpm-scheduler.js`, runs this file once built.
  *
  * @module
  */

@@ -1,10 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { schedulerError, type SchedulerError } from '../errors.js';
-import { loadScheduler } from '../node/index.js';
-import { randn, torchGenerator } from '../random/index.js';
-import { createScheduler, denoise, type DDPMScheduler } from '../scheduler/index.js';
+import { createScheduler, denoise, randn, schedulerError, torchGenerator, type DDPMScheduler, type SchedulerError } from 'ddpm-scheduler';
+import { loadScheduler } from 'ddpm-scheduler/node';
 import { digitGlyphs, GLYPH_SIZE } from './digitGlyphs.js';
 import { encodePng } from './encodePng.js';
 import { exactDenoiser } from './exactDenoiser.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { createScheduler, type DDPMScheduler } from '../scheduler/index.js';
+import { createScheduler, type DDPMScheduler } from 'ddpm-scheduler';
 import type { ScheduleCommand } from './parseCli.js';
 import { scheduleSeriesFor, withSteps } from './scheduleSeriesFor.js';
 

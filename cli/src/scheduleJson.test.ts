@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { createScheduler, fromDiffusersConfig, type DDPMScheduler } from '../scheduler/index.js';
+import { createScheduler, fromDiffusersConfig, type DDPMScheduler } from 'ddpm-scheduler';
 import { scheduleJson } from './scheduleJson.js';
 
 const make = (config: Parameters<typeof createScheduler>[0]): DDPMScheduler => {

@@ -1,4 +1,4 @@
-import type { DDPMScheduler } from '../scheduler/index.js';
+import type { DDPMScheduler } from 'ddpm-scheduler';
 
 /** A schedule with a name to show in tables, JSON and legends. */
 export interface ScheduleSeries {

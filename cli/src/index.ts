@@ -1,6 +1,7 @@
 /**
- * The command line's building blocks (Node only, not part of the package's entry points): the digit
- * dataset and its exact denoiser, the schedule table, JSON and SVG, the PNG grid, and `main`.
+ * The command line's building blocks (Node only; the package ships the `ddpm-scheduler` executable and
+ * has no entry point of its own): the digit dataset and its exact denoiser, the schedule table, JSON and
+ * SVG, the PNG grid, and `main`.
  *
  * @module
  */

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import * as E from 'fp-ts/lib/Either.js';
-import { schedulerError, type SchedulerError } from '../errors.js';
-import { BETA_SCHEDULES, TIMESTEP_SPACINGS, type BetaSchedule, type TimestepSpacing } from '../schedule/index.js';
+import { BETA_SCHEDULES, schedulerError, TIMESTEP_SPACINGS, type BetaSchedule, type SchedulerError, type TimestepSpacing } from 'ddpm-scheduler';
 
 /** The formats of `ddpm-scheduler schedule`. */
 export const SCHEDULE_FORMATS = Object.freeze(['table', 'json', 'svg'] as const);

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import ndarray from 'ndarray';
-import { createScheduler, type DDPMConfig, type DDPMScheduler } from '../scheduler/index.js';
+import { createScheduler, type DDPMConfig, type DDPMScheduler } from 'ddpm-scheduler';
 import { exactDenoiser } from './exactDenoiser.js';
 
 const scheduler = (config: Partial<DDPMConfig> = {}): DDPMScheduler => {

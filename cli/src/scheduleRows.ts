@@ -1,4 +1,4 @@
-import type { DDPMScheduler } from '../scheduler/index.js';
+import type { DDPMScheduler } from 'ddpm-scheduler';
 
 /** One timestep of a schedule as the CLI shows it. */
 export interface ScheduleRow {

@@ -1,5 +1,4 @@
-import type { DDPMScheduler } from '../scheduler/index.js';
-import { contiguousCopy, isContiguous, tensor, type Tensor } from '../tensor/index.js';
+import { contiguousCopy, isContiguous, tensor, type DDPMScheduler, type Tensor } from 'ddpm-scheduler';
 
 /**
  * The posterior mean E[x0 | x_t] of a finite dataset under the forward process

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { SchedulerError } from '../errors.js';
+import type { SchedulerError } from 'ddpm-scheduler';
 import { formatScheduleTable } from './formatScheduleTable.js';
 import type { ScheduleCommand } from './parseCli.js';
 import { scheduleJson } from './scheduleJson.js';
