@@ -10,4 +10,5 @@ export * from './schedule/index.js';
 export * from './random/index.js';
 export * from './step/index.js';
 export * from './scheduler/index.js';
+export * from './kernels/index.js';
 export * from './wasm/index.js';

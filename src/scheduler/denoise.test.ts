@@ -3,7 +3,8 @@ import ndarray from 'ndarray';
 import { absSum, deterministicTensor, dummyModel, unwrap } from '../../test-utils/diffusersTest.js';
 import { readFixture } from '../../test-utils/fixtures.js';
 import { torchGenerator } from '../random/index.js';
-import { backend, reserveTensorMemory } from '../wasm/index.js';
+import { backend } from '../kernels/index.js';
+import { reserveTensorMemory } from '../wasm/index.js';
 import { liveTensorCount } from '../wasm/allocTensor.js';
 import { step } from './step.js';
 import type { Tensor } from '../tensor/index.js';
@@ -101,8 +102,11 @@ describe('denoise', () => {
   });
 
   it('needs a generator or fails with a typed error when noise is due', () => {
-    const r = denoise(s, model, deterministicTensor());
-    expect(E.isLeft(r) && r.left._tag).toBe('InvalidTensor');
+    let calls = 0;
+    const r = denoise(s, (x, t) => (calls++, model(x, t)), deterministicTensor());
+    expect(E.isLeft(r) && [r.left._tag, r.left.parameter]).toEqual(['InvalidGeneratorState', 'options.generator']);
+    // checked before the model is called
+    expect(calls).toBe(0);
   });
 
   it('denoiseAsync gives exactly the numbers of denoise', async () => {

@@ -1,10 +1,16 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { SchedulerError } from '../errors.js';
-import type { TorchGenerator } from '../random/index.js';
+import { schedulerError, type SchedulerError } from '../errors.js';
+import { activeKernels } from '../kernels/select.js';
+import type { Kernels, Workspace } from '../kernels/types.js';
+import { isGeneratorValue } from '../random/generator.js';
+import { randnInto, type TorchGenerator } from '../random/index.js';
+import { checkNoisedTimestep, coefficientsOf } from '../step/posteriorCoefficients.js';
+import { planOf, type PassPlan } from '../step/posteriorPass.js';
+import { checkModelOutput, runChecked, zeroSnrError } from '../step/posteriorStepInto.js';
+import type { PosteriorCoefficients, StepOptions } from '../step/types.js';
 import { allocate, checkTensor, copyStrided, type Tensor } from '../tensor/index.js';
-import { allocTensor, backend, freeTensor } from '../wasm/index.js';
-import type { DDPMScheduler } from './scheduler.js';
-import { stepInto } from './step.js';
+import { isDDPMScheduler, notAScheduler, type DDPMScheduler } from './scheduler.js';
+import { schedulerStepOptions } from './step.js';
 
 /** What `onStep` hears after each step: for progress bars and previews. */
 export interface StepEvent {
@@ -32,31 +38,71 @@ export interface DenoiseResult {
   readonly generator?: TorchGenerator;
 }
 
-/**
- * The loop's own memory: the sample it steps in place, x0 and the noise buffer. On the WebAssembly
- * backend these are `allocTensor` tensors, so that the step and the draw run on them with no copy;
- * elsewhere (or when the arena has no room) ordinary arrays. Never handed to the caller.
- */
-interface Workspace {
-  readonly sample: Tensor;
-  readonly x0: Tensor;
-  readonly noise: Tensor;
-  readonly release: () => void;
+/** One step of the plan: the timestep stepped from and its coefficients. */
+interface PlannedStep {
+  readonly timestep: number;
+  readonly coefficients: PosteriorCoefficients;
 }
 
-const workspace = (shape: ReadonlyArray<number>): Workspace => {
-  if (backend() === 'wasm') {
-    const made: Tensor[] = [];
-    for (let i = 0; i < 3; i++) {
-      const t = allocTensor(shape);
-      if (E.isLeft(t)) break;
-      made.push(t.right);
-    }
-    const release = () => made.forEach((t) => freeTensor(t));
-    if (made.length === 3) return { sample: made[0] as Tensor, x0: made[1] as Tensor, noise: made[2] as Tensor, release };
-    release();
+/**
+ * Everything a loop needs that does not depend on the model's outputs, worked out and checked once:
+ * the steps with their coefficients, the step options and their pass plan, the kernels it runs on.
+ */
+interface SamplingPlan {
+  readonly xT: Tensor;
+  readonly steps: ReadonlyArray<PlannedStep>;
+  readonly options: StepOptions;
+  readonly plan: PassPlan;
+  readonly kernels: Kernels;
+  readonly generator: TorchGenerator | undefined;
+  readonly onStep: ((event: StepEvent) => void) | undefined;
+}
+
+/** Checks the loop's arguments and plans its steps; nothing is allocated or called yet. */
+const planLoop = (s: DDPMScheduler, model: unknown, xT: unknown, options: unknown): E.Either<SchedulerError, SamplingPlan> => {
+  if (!isDDPMScheduler(s)) return E.left(notAScheduler(s));
+  if (typeof model !== 'function') {
+    return E.left(schedulerError('InvalidOption', 'model', model, 'a function (sample, timestep) => the model output'));
   }
-  return { sample: allocate(shape), x0: allocate(shape), noise: allocate(shape), release: () => undefined };
+  const checked = checkTensor(xT, 'xT');
+  if (E.isLeft(checked)) return checked;
+  if (typeof options !== 'object' || options === null) {
+    return E.left(schedulerError('InvalidOption', 'options', options, 'an object { generator?, onStep? }'));
+  }
+  const { generator, onStep } = options as { generator?: unknown; onStep?: unknown };
+  if (generator !== undefined && !isGeneratorValue(generator)) {
+    return E.left(schedulerError('InvalidGeneratorState', 'options.generator', generator, 'a generator made by torchGenerator or fromGeneratorState'));
+  }
+  if (onStep !== undefined && typeof onStep !== 'function') {
+    return E.left(schedulerError('InvalidOption', 'options.onStep', onStep, 'a function (event) => void'));
+  }
+  const stepOptions = schedulerStepOptions(s);
+  const steps: PlannedStep[] = [];
+  const { timesteps } = s;
+  for (let i = 0; i < timesteps.length; i++) {
+    const timestep = timesteps[i] as number;
+    // the next timestep of the schedule, as previousTimestep gives it (-1 after the last)
+    const prev = i + 1 < timesteps.length ? (timesteps[i + 1] as number) : -1;
+    const noised = checkNoisedTimestep(s.alphasCumprod, timestep, 'timestep');
+    if (E.isLeft(noised)) return noised;
+    const coefficients = coefficientsOf(s.alphasCumprod, timestep, prev, stepOptions.varianceType);
+    if (stepOptions.predictionType === 'epsilon' && coefficients.alphaProdT === 0) return E.left(zeroSnrError(timestep));
+    if (coefficients.addsNoise && generator === undefined) {
+      return E.left(
+        schedulerError('InvalidGeneratorState', 'options.generator', undefined, `a generator (torchGenerator(seed)): timestep ${timestep} adds noise`),
+      );
+    }
+    steps.push({ timestep, coefficients });
+  }
+  return E.right({
+    xT: checked.right,
+    steps,
+    options: stepOptions,
+    plan: planOf(stepOptions, !(s.alphasCumprod instanceof Float64Array)),
+    kernels: activeKernels(),
+    generator: generator as TorchGenerator | undefined,
+    onStep: onStep as ((event: StepEvent) => void) | undefined,
+  });
 };
 
 /** A new ordinary tensor with the values of a contiguous one. */
@@ -69,56 +115,59 @@ const snapshot = (t: Tensor): Tensor => {
 /** Where a loop is between two model calls: the model's next input (the caller's xT, then snapshots) and the generator. */
 interface LoopState {
   readonly input: Tensor;
-  readonly generator?: TorchGenerator;
+  readonly generator: TorchGenerator | undefined;
 }
 
-const begin = (xT: Tensor, options: DenoiseOptions): E.Either<SchedulerError, readonly [LoopState, Workspace]> => {
-  const checked = checkTensor(xT, 'xT');
+/**
+ * One iteration: the model output checked, the noise drawn into the workspace when the step adds it,
+ * one pass stepping the workspace's sample in place; then snapshots, the next model input and
+ * onStep's tensors, are handed out.
+ */
+const advance = (p: SamplingPlan, work: Workspace, state: LoopState, index: number, modelOutput: unknown): E.Either<SchedulerError, LoopState> => {
+  const { timestep, coefficients } = p.steps[index] as PlannedStep;
+  const checked = checkModelOutput(modelOutput, work.sample.shape, p.options);
   if (E.isLeft(checked)) return checked;
-  const work = workspace(checked.right.shape);
-  copyStrided(work.sample, checked.right);
-  return E.right([{ input: xT, ...(options.generator === undefined ? {} : { generator: options.generator }) }, work]);
+  let generator = state.generator;
+  // diffusers draws randn(sample.shape) exactly when the step adds noise
+  if (coefficients.addsNoise) generator = randnInto(work.noise.data, generator as TorchGenerator);
+  const [prediction, variance] = checked.right;
+  runChecked(
+    { prevSample: work.sample, predOriginalSample: work.x0 },
+    { prediction, variance, sample: work.sample, noise: coefficients.addsNoise ? work.noise : null },
+    coefficients,
+    p.plan,
+  );
+  const prevSample = snapshot(work.sample);
+  p.onStep?.({ index, timestep, total: p.steps.length, prevSample, predOriginalSample: snapshot(work.x0) });
+  return E.right({ input: prevSample, generator });
 };
 
-/** Steps the workspace's sample in place, then hands out snapshots: the next model input and onStep's tensors. */
-const advance = (
-  s: DDPMScheduler,
-  state: LoopState,
-  work: Workspace,
-  index: number,
-  modelOutput: Tensor,
-  onStep: DenoiseOptions['onStep'],
-): E.Either<SchedulerError, LoopState> => {
-  const timestep = s.timesteps[index] as number;
-  const r = stepInto(
-    s,
-    { modelOutput, timestep, sample: work.sample, ...(state.generator === undefined ? {} : { generator: state.generator }) },
-    { prevSample: work.sample, predOriginalSample: work.x0, noise: work.noise },
-  );
-  if (E.isLeft(r)) return r;
-  const prevSample = snapshot(work.sample);
-  if (onStep !== undefined) {
-    onStep({ index, timestep, total: s.timesteps.length, prevSample, predOriginalSample: snapshot(work.x0) });
-  }
-  return E.right({ input: prevSample, ...(r.right.generator === undefined ? {} : { generator: r.right.generator }) });
+/** The loop's workspace with xT copied in, or an error; the caller must release it. */
+const begin = (p: SamplingPlan): Workspace => {
+  const work = p.kernels.workspace(p.xT.shape);
+  copyStrided(work.sample, p.xT);
+  return work;
 };
 
 const result = (state: LoopState): DenoiseResult =>
-  Object.freeze({ sample: state.input, ...(state.generator === undefined ? {} : { generator: state.generator }) });
+  Object.freeze(state.generator === undefined ? { sample: state.input } : { sample: state.input, generator: state.generator });
 
 /**
  * The DDPM sampling loop for a synchronous model: folds `step` over the scheduler's timesteps, starting
  * from `xT`, with exactly the numbers of that fold. `model(sample, t)` returns its prediction (noise, x0
- * or velocity, as the config says). Stops at the first error and returns it. Neither `xT` nor anything
- * else the caller passed is changed.
+ * or velocity, as the config says). Neither `xT` nor anything else the caller passed is changed.
+ *
+ * Checked once, before the model is first called: the scheduler, the model (a function), xT, the
+ * options, every step's coefficients (epsilon prediction at zero terminal SNR is refused here) and
+ * that a generator is given when a step adds noise. Then each iteration checks the model output,
+ * draws the noise and runs one pass; the first error stops the loop and is returned.
  *
  * Memory: the loop steps one sample buffer in place and draws each step's noise into one noise buffer;
  * on the WebAssembly backend these (and x0) are `allocTensor` tensors, so that the step and the draw run
  * with no copy, and they are freed when the loop ends, returns an error or throws (with no room in the
  * arena, ordinary arrays are used). What the loop hands out is never written again: the model gets
  * `xT` first, then a new tensor per step, which is also the event's `prevSample` and, at the end, the
- * result; `onStep`, when given, gets a new `predOriginalSample` too. Per step that is one copy of the
- * sample (two with `onStep`) where `step` allocates outputs and noise and copies them through staging.
+ * result; `onStep`, when given, gets a new `predOriginalSample` too.
  *
  * @example
  * ```ts
@@ -132,13 +181,14 @@ export const denoise = (
   xT: Tensor,
   options: DenoiseOptions = {},
 ): E.Either<SchedulerError, DenoiseResult> => {
-  const started = begin(xT, options);
-  if (E.isLeft(started)) return started;
-  const [first, work] = started.right;
-  let state = first;
+  const planned = planLoop(s, model, xT, options);
+  if (E.isLeft(planned)) return planned;
+  const p = planned.right;
+  const work = begin(p);
+  let state: LoopState = { input: xT, generator: p.generator };
   try {
-    for (let i = 0; i < s.timesteps.length; i++) {
-      const next = advance(s, state, work, i, model(state.input, s.timesteps[i] as number), options.onStep);
+    for (let i = 0; i < p.steps.length; i++) {
+      const next = advance(p, work, state, i, model(state.input, (p.steps[i] as PlannedStep).timestep));
       if (E.isLeft(next)) return next;
       state = next.right;
     }
@@ -150,7 +200,8 @@ export const denoise = (
 
 /**
  * {@link denoise} for a model that returns a Promise (an ONNX Runtime session, a worker, a GPU queue):
- * awaits each prediction in turn. Gives exactly the numbers of `denoise` for the same model.
+ * awaits each prediction in turn. Gives exactly the numbers of `denoise` for the same model, with the
+ * same checks and the same memory.
  *
  * @example
  * ```ts
@@ -163,13 +214,14 @@ export const denoiseAsync = async (
   xT: Tensor,
   options: DenoiseOptions = {},
 ): Promise<E.Either<SchedulerError, DenoiseResult>> => {
-  const started = begin(xT, options);
-  if (E.isLeft(started)) return started;
-  const [first, work] = started.right;
-  let state = first;
+  const planned = planLoop(s, model, xT, options);
+  if (E.isLeft(planned)) return planned;
+  const p = planned.right;
+  const work = begin(p);
+  let state: LoopState = { input: xT, generator: p.generator };
   try {
-    for (let i = 0; i < s.timesteps.length; i++) {
-      const next = advance(s, state, work, i, await model(state.input, s.timesteps[i] as number), options.onStep);
+    for (let i = 0; i < p.steps.length; i++) {
+      const next = advance(p, work, state, i, await model(state.input, (p.steps[i] as PlannedStep).timestep));
       if (E.isLeft(next)) return next;
       state = next.right;
     }

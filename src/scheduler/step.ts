@@ -2,11 +2,13 @@ import * as E from 'fp-ts/lib/Either.js';
 import { schedulerError, type SchedulerError } from '../errors.js';
 import type { TorchGenerator } from '../random/index.js';
 import { previousTimestepIn } from '../schedule/index.js';
-import { ddpmStep, type StepInputs, type StepOutput } from '../step/index.js';
-import { ddpmStepInto, type StepBuffers } from '../step/ddpmStep.js';
+import type { StepOptions, StepOutput } from '../step/index.js';
+import { coefficientsFor, stepWith } from '../step/ddpmStep.js';
+import { checkNoisedTimestep } from '../step/posteriorCoefficients.js';
+import { planOf } from '../step/posteriorPass.js';
 import { perItem } from '../step/timesteps.js';
-import type { Tensor } from '../tensor/index.js';
-import { stepOptionsOf } from './config.js';
+import { checkTensor, type Tensor } from '../tensor/index.js';
+import { stepOptionsOf, type DDPMConfig } from './config.js';
 import { isDDPMScheduler, notAScheduler, type DDPMScheduler } from './scheduler.js';
 
 /** What one step reads. */
@@ -28,22 +30,43 @@ const describeSchedule = (timesteps: Int32Array): string => {
   return `a timestep of the schedule set by setTimesteps (${shown}${timesteps.length > 4 ? ', …' : ''})`;
 };
 
-const previousTimesteps = (s: DDPMScheduler, timestep: unknown): E.Either<SchedulerError, number | number[]> => {
+/**
+ * The previous timestep of each batch item's timestep in the schedule (every timestep an integer in
+ * [0, numTrainTimesteps) that the schedule holds). @internal
+ */
+export const previousTimesteps = (
+  s: DDPMScheduler,
+  timestep: unknown,
+  batch: number,
+): E.Either<SchedulerError, readonly [timesteps: ReadonlyArray<number>, previous: ReadonlyArray<number>]> => {
   const single = typeof timestep === 'number';
-  const length = single ? 1 : typeof timestep === 'object' && timestep !== null ? (timestep as ArrayLike<number>).length : 0;
-  const checked = perItem(timestep, typeof length === 'number' ? length : 0, 'timestep', 0, s.config.numTrainTimesteps - 1);
+  const checked = perItem(timestep, batch, 'timestep', 0, s.config.numTrainTimesteps - 1);
   if (E.isLeft(checked)) return checked;
   const set = s.numInferenceSteps === null ? undefined : s.timesteps;
   const previous: number[] = [];
-  for (let i = 0; i < checked.right.length; i++) {
+  for (let i = 0; i < (single ? 1 : batch); i++) {
     const t = checked.right[i] as number;
+    const name = single ? 'timestep' : `timestep[${i}]`;
     const prev = previousTimestepIn(set, t);
-    if (prev === undefined) {
-      return E.left(schedulerError('InvalidTimestep', single ? 'timestep' : `timestep[${i}]`, t, describeSchedule(s.timesteps)));
-    }
+    if (prev === undefined) return E.left(schedulerError('InvalidTimestep', name, t, describeSchedule(s.timesteps)));
+    const noised = checkNoisedTimestep(s.alphasCumprod, t, name);
+    if (E.isLeft(noised)) return noised;
     previous.push(prev);
   }
-  return E.right(single ? (previous[0] as number) : previous);
+  return E.right([checked.right, previous] as const);
+};
+
+// The step options of a config, made once per (frozen) config rather than once per step.
+const optionsOf = new WeakMap<DDPMConfig, StepOptions>();
+
+/** The step options of the scheduler's config. @internal */
+export const schedulerStepOptions = (s: DDPMScheduler): StepOptions => {
+  let options = optionsOf.get(s.config);
+  if (options === undefined) {
+    options = stepOptionsOf(s.config);
+    optionsOf.set(s.config, options);
+  }
+  return options;
 };
 
 /**
@@ -68,36 +91,14 @@ export function step(
 ): E.Either<SchedulerError, StepOutput> | ((s: DDPMScheduler) => E.Either<SchedulerError, StepOutput>) {
   if (a.length === 1) return (s: DDPMScheduler) => step(s, a[0]);
   const [s, args] = a;
-  const inputs = stepInputsOf(s, args);
-  return E.isLeft(inputs) ? inputs : ddpmStep(s.alphasCumprod, stepOptionsOf(s.config), inputs.right);
-}
-
-/** The scheduler's step as the step layer's inputs: its previous timesteps, the caller's tensors. */
-const stepInputsOf = (s: DDPMScheduler, args: StepArgs): E.Either<SchedulerError, StepInputs> => {
   if (!isDDPMScheduler(s)) return E.left(notAScheduler(s));
-  const previous = previousTimesteps(s, args.timestep);
-  if (E.isLeft(previous)) return previous;
-  return E.right({
-    modelOutput: args.modelOutput,
-    sample: args.sample,
-    timestep: args.timestep,
-    prevTimestep: previous.right,
-    ...(args.noise === undefined ? {} : { noise: args.noise }),
-    ...(args.generator === undefined ? {} : { generator: args.generator }),
-  });
-};
-
-/**
- * {@link step} written into caller-owned buffers (drawn noise into `buffers.noise`): the sampling
- * loops' form, with the same validation and numbers. The outputs may be the sample's own view.
- *
- * @example
- * ```ts
- * stepInto(s, { modelOutput, timestep: 999, sample: x, generator }, { prevSample: x, predOriginalSample: x0, noise: z });
- * ```
- * @internal
- */
-export const stepInto = (s: DDPMScheduler, args: StepArgs, buffers: StepBuffers): E.Either<SchedulerError, StepOutput> => {
-  const inputs = stepInputsOf(s, args);
-  return E.isLeft(inputs) ? inputs : ddpmStepInto(s.alphasCumprod, stepOptionsOf(s.config), inputs.right, buffers);
-};
+  const sample = checkTensor(args.sample, 'sample');
+  if (E.isLeft(sample)) return sample;
+  const pairs = previousTimesteps(s, args.timestep, sample.right.shape[0] as number);
+  if (E.isLeft(pairs)) return pairs;
+  const options = schedulerStepOptions(s);
+  const [timesteps, previous] = pairs.right;
+  const coefficients = coefficientsFor(s.alphasCumprod, options, timesteps, previous, typeof args.timestep === 'number');
+  if (E.isLeft(coefficients)) return coefficients;
+  return stepWith(coefficients.right, planOf(options, !(s.alphasCumprod instanceof Float64Array)), options, sample.right, args);
+}

@@ -3,7 +3,7 @@ import ndarray from 'ndarray';
 import { randn, torchGenerator } from '../random/index.js';
 import { concatChannels, stepFixture, tensorOf, type StepCase } from '../../test-utils/stepFixture.js';
 import { maxUlpDistance32 } from '../../test-utils/float.js';
-import { ddpmStep, ddpmStepInto, type StepOutput } from './ddpmStep.js';
+import { ddpmStep, type StepOutput } from './ddpmStep.js';
 import { defaultStepOptions, type StepOptions } from './types.js';
 
 const fx = stepFixture();
@@ -192,58 +192,5 @@ describe('ddpmStep errors', () => {
       const ok = ddpmStep(zeroSnr, { ...defaultStepOptions, predictionType }, { ...base, timestep: 999, prevTimestep: 998 });
       expect(E.isRight(ok) && ok.right.prevSample.data.every(Number.isFinite)).toBe(true);
     }
-  });
-});
-
-describe('ddpmStepInto (the sampling loops\' form)', () => {
-  const options = { ...defaultStepOptions, clipSample: true };
-  const base = { modelOutput, sample, timestep: 500, prevTimestep: 499 } as const;
-  const buffers = () => ({
-    prevSample: ndarray(new Float32Array(sample.data.length), fx.shape.slice()),
-    predOriginalSample: ndarray(new Float32Array(sample.data.length), fx.shape.slice()),
-    noise: ndarray(new Float32Array(sample.data.length), fx.shape.slice()),
-  });
-  const into = (inputs: Parameters<typeof ddpmStepInto>[2], b: ReturnType<typeof buffers>) => {
-    const r = ddpmStepInto(table, options, inputs, b);
-    if (E.isLeft(r)) throw new Error(r.left.message);
-    return r.right;
-  };
-
-  it('draws into the noise buffer and writes the outputs: the numbers and the generator of ddpmStep', () => {
-    const b = buffers();
-    const got = into({ ...base, generator: torchGenerator(3) }, b);
-    const want = run(options, { ...base, generator: torchGenerator(3) });
-    expect(got.prevSample).toBe(b.prevSample);
-    expect(got.predOriginalSample).toBe(b.predOriginalSample);
-    expect(Array.from(b.prevSample.data)).toEqual(Array.from(want.prevSample.data));
-    expect(Array.from(b.predOriginalSample.data)).toEqual(Array.from(want.predOriginalSample.data));
-    expect(Array.from(b.noise.data)).toEqual(Array.from(randn(torchGenerator(3), fx.shape)[0].data));
-    const next = (g: StepOutput['generator']) => Array.from(randn(g ?? torchGenerator(99), [20])[0].data);
-    expect(next(got.generator)).toEqual(next(want.generator));
-  });
-
-  it('steps a sample in place', () => {
-    const b = buffers();
-    b.prevSample.data.set(sample.data);
-    into({ ...base, sample: b.prevSample, noise }, b);
-    expect(Array.from(b.prevSample.data)).toEqual(Array.from(run(options, { ...base, noise }).prevSample.data));
-  });
-
-  it('uses given noise and leaves the noise buffer alone; draws nothing at timestep 0', () => {
-    const b = buffers();
-    const g = torchGenerator(3);
-    expect(into({ ...base, noise, generator: g }, b).generator).toBe(g);
-    expect(into({ ...base, timestep: 0, prevTimestep: -1, generator: g }, b).generator).toBe(g);
-    expect(b.noise.data.every((v) => v === 0)).toBe(true);
-  });
-
-  it('refuses a noise buffer of another shape or not contiguous, and a generator that is not one, with typed errors', () => {
-    const wrong = { ...buffers(), noise: ndarray(new Float32Array(4), [2, 2]) };
-    expect(leftTag(ddpmStepInto(table, options, { ...base, generator: torchGenerator(0) }, wrong))).toMatch(/^InvalidTensor: .*noise buffer/);
-    const doubled = ndarray(new Float32Array(2 * sample.data.length), [fx.shape[0] as number, 2 * (fx.shape[1] as number), ...fx.shape.slice(2)]);
-    const strided = { ...buffers(), noise: doubled.hi(fx.shape[0] as number, fx.shape[1] as number) };
-    expect(leftTag(ddpmStepInto(table, options, { ...base, generator: torchGenerator(0) }, strided))).toMatch(/^InvalidTensor: .*contiguous/);
-    const fake = { index: 0 } as unknown as ReturnType<typeof torchGenerator>;
-    expect(leftTag(ddpmStepInto(table, options, { ...base, generator: fake }, buffers()))).toMatch(/^InvalidGeneratorState/);
   });
 });

@@ -1,11 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { schedulerError, type SchedulerError } from '../errors.js';
-import { isGeneratorValue } from '../random/generator.js';
-import { randnInto, tryRandn, type TorchGenerator } from '../random/index.js';
-import { checkShape, checkTensor, isContiguous, type Tensor } from '../tensor/index.js';
+import type { SchedulerError } from '../errors.js';
+import { tryRandn, type TorchGenerator } from '../random/index.js';
+import { allocate, checkTensor, type Tensor } from '../tensor/index.js';
 import { checkTimestepPair, coefficientsOf } from './posteriorCoefficients.js';
-import { posteriorStep } from './posteriorStep.js';
-import { posteriorStepInto } from './posteriorStepInto.js';
+import { planOf, type PassPlan } from './posteriorPass.js';
+import { checkModelOutput, checkNoise, runChecked, zeroSnrError } from './posteriorStepInto.js';
 import { perItem } from './timesteps.js';
 import type { PosteriorCoefficients, StepOptions, Table } from './types.js';
 
@@ -46,7 +45,7 @@ export interface StepOutput {
  *
  * Validates the tensors (Float32Array ndarrays, rank >= 2, matching shapes), the timesteps (integers,
  * 0 <= timestep < table length, -1 <= prevTimestep < timestep) and refuses epsilon prediction where
- * alphasCumprod is 0 (`ZeroTerminalSnr`).
+ * alphasCumprod is 0 (`ZeroTerminalSnr`), each once.
  *
  * @example
  * ```ts
@@ -61,120 +60,88 @@ export const ddpmStep = (
   options: StepOptions,
   inputs: StepInputs,
 ): E.Either<SchedulerError, StepOutput> => {
-  const prepared = prepareStep(alphasCumprod, options, inputs, tryRandn);
-  if (E.isLeft(prepared)) return prepared;
-  const { coefficients, noise, generator } = prepared.right;
-  const out = posteriorStep({ modelOutput: inputs.modelOutput, sample: inputs.sample, ...(noise === undefined ? {} : { noise }) }, coefficients, options);
-  if (E.isLeft(out)) return out;
-  return E.right(stepOutput(out.right.prevSample, out.right.predOriginalSample, generator));
-};
-
-/** Where {@link ddpmStepInto} writes: the two outputs, and the tensor that drawn noise goes into. @internal */
-export interface StepBuffers {
-  readonly prevSample: Tensor;
-  readonly predOriginalSample: Tensor;
-  /** Receives `randn(sample.shape)` when the step draws noise; contiguous, of the sample's shape. */
-  readonly noise: Tensor;
-}
-
-/**
- * {@link ddpmStep} written into caller-owned buffers, for sampling loops that reuse their memory: the
- * same validation and the same numbers, with drawn noise written into `buffers.noise` instead of a
- * new tensor. The outputs may be the sample's own view (each element is read before it is written).
- * Returns the buffers' outputs and the advanced generator.
- *
- * @example
- * ```ts
- * ddpmStepInto(alphasCumprod, defaultStepOptions, { modelOutput, sample: x, timestep: 999, prevTimestep: 998, generator },
- *   { prevSample: x, predOriginalSample: x0, noise: z }); // x now holds x_998
- * ```
- * @internal
- */
-export const ddpmStepInto = (
-  alphasCumprod: Table,
-  options: StepOptions,
-  inputs: StepInputs,
-  buffers: StepBuffers,
-): E.Either<SchedulerError, StepOutput> => {
-  const prepared = prepareStep(alphasCumprod, options, inputs, (g, shape) => drawInto(buffers.noise, g, shape));
-  if (E.isLeft(prepared)) return prepared;
-  const { coefficients, noise, generator } = prepared.right;
-  const out = posteriorStepInto(buffers, { modelOutput: inputs.modelOutput, sample: inputs.sample, ...(noise === undefined ? {} : { noise }) }, coefficients, options);
-  if (E.isLeft(out)) return out;
-  return E.right(stepOutput(out.right.prevSample, out.right.predOriginalSample, generator));
-};
-
-const stepOutput = (prevSample: Tensor, predOriginalSample: Tensor, generator: TorchGenerator | undefined): StepOutput =>
-  Object.freeze(generator === undefined ? { prevSample, predOriginalSample } : { prevSample, predOriginalSample, generator });
-
-/** Draws `randn(shape)`: into a new tensor (ddpmStep) or into a buffer (ddpmStepInto). */
-type Draw = (g: TorchGenerator, shape: ReadonlyArray<number>) => E.Either<SchedulerError, readonly [Tensor, TorchGenerator]>;
-
-/** `randn(shape)` into `buffer`, which must be a contiguous tensor of that shape. */
-const drawInto = (buffer: Tensor, g: TorchGenerator, shape: ReadonlyArray<number>): E.Either<SchedulerError, readonly [Tensor, TorchGenerator]> => {
-  if (!isGeneratorValue(g)) {
-    return E.left(schedulerError('InvalidGeneratorState', 'generator', g, 'a generator made by torchGenerator or fromGeneratorState'));
-  }
-  const target = E.flatMap((t: Tensor) => checkShape(t, shape, 'noise buffer'))(checkTensor(buffer, 'noise buffer'));
-  if (E.isLeft(target)) return target;
-  const t = target.right;
-  if (!isContiguous(t)) return E.left(schedulerError('InvalidTensor', 'noise buffer', t.stride, 'a contiguous tensor'));
-  return E.right([t, randnInto(t.data.subarray(t.offset, t.offset + t.size), g)] as const);
-};
-
-interface PreparedStep {
-  readonly coefficients: PosteriorCoefficients | ReadonlyArray<PosteriorCoefficients>;
-  /** The given noise, or the drawn one when a generator was given and an item adds noise. */
-  readonly noise?: Tensor;
-  /** The generator after the draw, or the given one. */
-  readonly generator?: TorchGenerator;
-}
-
-/**
- * Validates the sample and the timesteps, computes one set of coefficients (or one per item), and draws
- * the noise with `draw` when no noise is given, a generator is, and an item adds noise: diffusers draws
- * randn(sample.shape) exactly when it adds noise, which keeps seeded loops in step.
- */
-const prepareStep = (alphasCumprod: Table, options: StepOptions, inputs: StepInputs, draw: Draw): E.Either<SchedulerError, PreparedStep> => {
   const sampleE = checkTensor(inputs.sample, 'sample');
   if (E.isLeft(sampleE)) return sampleE;
-  const shape = sampleE.right.shape;
-  const batch = shape[0] as number;
+  const batch = sampleE.right.shape[0] as number;
   const last = alphasCumprod.length - 1;
   const tsE = perItem(inputs.timestep, batch, 'timestep', 0, last);
   if (E.isLeft(tsE)) return tsE;
   const prevE = perItem(inputs.prevTimestep, batch, 'prevTimestep', -1, last);
   if (E.isLeft(prevE)) return prevE;
-  const ts = tsE.right;
-  const prevs = prevE.right;
   const shared = typeof inputs.timestep === 'number' && typeof inputs.prevTimestep === 'number';
-  const coefficients: PosteriorCoefficients[] = [];
-  let addsNoise = false;
   for (let b = 0; b < (shared ? 1 : batch); b++) {
-    const many = !shared;
     const pair = checkTimestepPair(
       alphasCumprod,
-      ts[b] as number,
-      prevs[b] as number,
-      many ? `timestep[${b}]` : 'timestep',
-      many ? `prevTimestep[${b}]` : 'prevTimestep',
+      tsE.right[b] as number,
+      prevE.right[b] as number,
+      shared ? 'timestep' : `timestep[${b}]`,
+      shared ? 'prevTimestep' : `prevTimestep[${b}]`,
     );
     if (E.isLeft(pair)) return pair;
-    const k = coefficientsOf(alphasCumprod, ts[b] as number, prevs[b] as number, options.varianceType);
-    addsNoise = addsNoise || k.addsNoise;
-    coefficients.push(k);
   }
-  const coefficientsArg = shared ? (coefficients[0] as PosteriorCoefficients) : coefficients;
-  let noise = inputs.noise;
+  const coefficients = coefficientsFor(alphasCumprod, options, tsE.right, prevE.right, shared);
+  if (E.isLeft(coefficients)) return coefficients;
+  const plan = planOf(options, !(alphasCumprod instanceof Float64Array));
+  return stepWith(coefficients.right, plan, options, sampleE.right, inputs);
+};
+
+/**
+ * The coefficients of timestep pairs already known to be valid: one set when `shared`, else one per
+ * batch item; epsilon prediction where alphaBar_t is 0 is refused (`ZeroTerminalSnr`).
+ *
+ * @internal
+ */
+export const coefficientsFor = (
+  alphasCumprod: Table,
+  options: StepOptions,
+  timesteps: ReadonlyArray<number>,
+  prevTimesteps: ReadonlyArray<number>,
+  shared: boolean,
+): E.Either<SchedulerError, PosteriorCoefficients | ReadonlyArray<PosteriorCoefficients>> => {
+  const list: PosteriorCoefficients[] = [];
+  for (let b = 0; b < (shared ? 1 : timesteps.length); b++) {
+    const k = coefficientsOf(alphasCumprod, timesteps[b] as number, prevTimesteps[b] as number, options.varianceType);
+    if (options.predictionType === 'epsilon' && k.alphaProdT === 0) return E.left(zeroSnrError(k.timestep));
+    list.push(k);
+  }
+  return E.right(shared ? (list[0] as PosteriorCoefficients) : list);
+};
+
+const addsAnyNoise = (coefficients: PosteriorCoefficients | ReadonlyArray<PosteriorCoefficients>): boolean =>
+  Array.isArray(coefficients) ? coefficients.some((k) => k.addsNoise) : (coefficients as PosteriorCoefficients).addsNoise;
+
+/**
+ * The rest of a step once the sample is checked and the coefficients are known: the model output is
+ * checked, the noise is the given one (checked) or `randn(sample.shape)` drawn from the generator when
+ * an item adds noise, as diffusers draws it, and one pass writes two new tensors.
+ *
+ * @internal
+ */
+export const stepWith = (
+  coefficients: PosteriorCoefficients | ReadonlyArray<PosteriorCoefficients>,
+  plan: PassPlan,
+  options: StepOptions,
+  sample: Tensor,
+  inputs: Pick<StepInputs, 'modelOutput' | 'noise' | 'generator'>,
+): E.Either<SchedulerError, StepOutput> => {
+  const shape = sample.shape;
+  const model = checkModelOutput(inputs.modelOutput, shape, options);
+  if (E.isLeft(model)) return model;
+  let noise: Tensor | null = null;
   let generator = inputs.generator;
-  if (noise === undefined && generator !== undefined && addsNoise) {
-    const drawn = draw(generator, shape);
-    if (E.isLeft(drawn)) return drawn;
-    [noise, generator] = drawn.right;
+  if (addsAnyNoise(coefficients)) {
+    if (inputs.noise === undefined && generator !== undefined) {
+      const drawn = tryRandn(generator, shape);
+      if (E.isLeft(drawn)) return drawn;
+      [noise, generator] = drawn.right;
+    } else {
+      const given = checkNoise(inputs.noise, shape);
+      if (E.isLeft(given)) return given;
+      noise = given.right;
+    }
   }
-  return E.right({
-    coefficients: coefficientsArg,
-    ...(noise === undefined ? {} : { noise }),
-    ...(generator === undefined ? {} : { generator }),
-  });
+  const [prediction, variance] = model.right;
+  const out = { prevSample: allocate(shape), predOriginalSample: allocate(shape) };
+  runChecked(out, { prediction, variance, sample, noise }, coefficients, plan);
+  return E.right(Object.freeze(generator === undefined ? out : { ...out, generator }));
 };

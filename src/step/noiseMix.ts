@@ -3,7 +3,7 @@ import type { SchedulerError } from '../errors.js';
 import { allocate, checkShape, checkTensor, contiguousCopy, isContiguous, type Tensor } from '../tensor/index.js';
 import { perItem } from './timesteps.js';
 import type { Table } from './types.js';
-import { roundingFor } from './rounding.js';
+import { roundingOf } from '../kernels/posteriorElement.js';
 
 /**
  * `out = sqrt(alphaBar_t) * a + sign * sqrt(1 - alphaBar_t) * b` per batch item, after checking the
@@ -32,7 +32,7 @@ export const mixByTimestep = (
   const tsE = perItem(timesteps, batch, 'timesteps', 0, alphasCumprod.length - 1, true);
   if (E.isLeft(tsE)) return tsE;
   const float32 = !(alphasCumprod instanceof Float64Array);
-  const r = roundingFor(float32);
+  const r = roundingOf(float32);
   const x = isContiguous(aE.right, 1) ? aE.right : contiguousCopy(aE.right);
   const y = isContiguous(bE.right, 1) ? bE.right : contiguousCopy(bE.right);
   const out = allocate(shape);

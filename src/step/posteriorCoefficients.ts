@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { schedulerError, type SchedulerError } from '../errors.js';
 import type { PosteriorCoefficients, Table, VarianceType } from './types.js';
-import { roundingFor } from './rounding.js';
+import { roundingOf } from '../kernels/posteriorElement.js';
 
 /**
  * The coefficients for a timestep pair that is already known to be valid (see
@@ -18,7 +18,7 @@ export const coefficientsOf = (
   varianceType: VarianceType,
 ): PosteriorCoefficients => {
   // torch's float32 scalar tensors round each op; a Float64Array table asks for double throughout
-  const r = roundingFor(!(alphasCumprod instanceof Float64Array));
+  const r = roundingOf(!(alphasCumprod instanceof Float64Array));
   // 1. alphas and betas: alphaBar_t, alphaBar_prev (1 before the first step), and their complements
   const alphaProdT = alphasCumprod[timestep] as number;
   const alphaProdTPrev = prevTimestep >= 0 ? (alphasCumprod[prevTimestep] as number) : 1;
@@ -111,19 +111,27 @@ export const checkTimestepPair = (
       ),
     );
   }
-  if (!((alphasCumprod[timestep] as number) < 1)) {
-    return E.left(
-      schedulerError(
-        'InvalidTimestep',
-        timestepName,
-        timestep,
-        'a timestep where alphasCumprod < 1',
-        `alphasCumprod[${timestep}] = ${alphasCumprod[timestep]}: no noise, so the posterior is undefined`,
-      ),
-    );
-  }
-  return E.right(undefined);
+  return checkNoisedTimestep(alphasCumprod, timestep, timestepName);
 };
+
+/**
+ * Checks that a timestep known to be in range has alphaBar_t < 1: where it is 1 there is no noise, so
+ * the posterior is undefined.
+ *
+ * @internal
+ */
+export const checkNoisedTimestep = (alphasCumprod: Table, timestep: number, timestepName: string): E.Either<SchedulerError, void> =>
+  (alphasCumprod[timestep] as number) < 1
+    ? E.right(undefined)
+    : E.left(
+        schedulerError(
+          'InvalidTimestep',
+          timestepName,
+          timestep,
+          'a timestep where alphasCumprod < 1',
+          `alphasCumprod[${timestep}] = ${alphasCumprod[timestep]}: no noise, so the posterior is undefined`,
+        ),
+      );
 
 /**
  * The scalar coefficients of the DDPM posterior q(x_prev | x_t, x0) for one timestep pair, with

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { SchedulerError } from '../errors.js';
 import { allocate } from '../tensor/index.js';
-import { checkPosterior, runChecked } from './posteriorStepInto.js';
+import { checkPosterior, planFor, runChecked } from './posteriorStepInto.js';
 import type { PosteriorCoefficients, PosteriorInputs, PosteriorOutput, StepOptions } from './types.js';
 
 /**
@@ -24,5 +24,5 @@ export const posteriorStep = (
   if (E.isLeft(checked)) return checked;
   const shape = checked.right.sample.shape;
   const out = { prevSample: allocate(shape), predOriginalSample: allocate(shape) };
-  return E.right(Object.freeze(runChecked(out, checked.right, coefficients, options)));
+  return E.right(Object.freeze(runChecked(out, checked.right, coefficients, planFor(coefficients, options))));
 };

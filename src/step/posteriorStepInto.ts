@@ -10,7 +10,7 @@ import {
   splitChannels,
   type Tensor,
 } from '../tensor/index.js';
-import { isCoefficientList, runPosterior } from './posteriorKernel.js';
+import { isCoefficientList, planOf, runPosterior, type PassPlan } from './posteriorPass.js';
 import type { PosteriorCoefficients, PosteriorInputs, PosteriorOutput, StepOptions } from './types.js';
 
 /** Validated inputs of a posterior step, with the model output split for the learned types. @internal */
@@ -23,6 +23,83 @@ export interface CheckedPosterior {
 
 const isLearned = (options: StepOptions): boolean =>
   options.varianceType === 'learned' || options.varianceType === 'learned_range';
+
+/**
+ * Checks a model output against a checked sample's shape (twice its channels for the learned variance
+ * types) and splits it into the prediction and the variance half (a view, never a copy).
+ *
+ * @internal
+ */
+export const checkModelOutput = (
+  modelOutput: unknown,
+  shape: ReadonlyArray<number>,
+  options: StepOptions,
+): E.Either<SchedulerError, readonly [prediction: Tensor, variance: Tensor | null]> => {
+  const modelE = checkTensor(modelOutput, 'modelOutput');
+  if (E.isLeft(modelE)) return modelE;
+  const model = modelE.right;
+  if (!isLearned(options)) {
+    const shapeE = checkShape(model, shape, 'modelOutput');
+    return E.isLeft(shapeE) ? shapeE : E.right([model, null] as const);
+  }
+  const doubled = [shape[0] as number, 2 * (shape[1] as number), ...shape.slice(2)];
+  const shapeE = checkShape(
+    model,
+    doubled,
+    'modelOutput',
+    `varianceType '${options.varianceType}' needs the prediction and the variance: twice the sample's channels`,
+  );
+  return E.isLeft(shapeE) ? shapeE : E.right(splitChannels(model, shape[1] as number));
+};
+
+/**
+ * The refusal of epsilon prediction where alphaBar_t is 0: x0 cannot be recovered from the noise.
+ *
+ * @internal
+ */
+export const zeroSnrError = (timestep: number): SchedulerError =>
+  schedulerError(
+    'ZeroTerminalSnr',
+    'timestep',
+    timestep,
+    "a timestep with alphasCumprod > 0 for predictionType 'epsilon'",
+    "alphasCumprod is 0 there (zero terminal SNR), so x0 cannot be recovered from the noise; use predictionType 'v_prediction'",
+  );
+
+/**
+ * Checks coefficients handed in by a caller: one set, or one per batch item, and none where epsilon
+ * prediction meets alphaBar_t = 0. Returns whether any item adds noise.
+ */
+const checkCoefficients = (
+  coefficients: PosteriorCoefficients | ReadonlyArray<PosteriorCoefficients>,
+  batch: number,
+  options: StepOptions,
+): E.Either<SchedulerError, boolean> => {
+  const list = isCoefficientList(coefficients);
+  if (list && coefficients.length !== batch) {
+    return E.left(
+      schedulerError('InvalidTimestep', 'coefficients', `${coefficients.length} sets`, `one set, or one per batch item (${batch})`),
+    );
+  }
+  let addsNoise = false;
+  for (const k of list ? coefficients : [coefficients]) {
+    if (options.predictionType === 'epsilon' && k.alphaProdT === 0) return E.left(zeroSnrError(k.timestep));
+    addsNoise = addsNoise || k.addsNoise;
+  }
+  return E.right(addsNoise);
+};
+
+/**
+ * Checks a noise tensor against the sample's shape; `undefined` is an error when an item adds noise.
+ *
+ * @internal
+ */
+export const checkNoise = (noise: unknown, shape: ReadonlyArray<number>): E.Either<SchedulerError, Tensor> => {
+  if (noise === undefined) {
+    return E.left(schedulerError('InvalidTensor', 'noise', undefined, "a noise tensor of the sample's shape when a timestep is > 0"));
+  }
+  return E.flatMap((t: Tensor) => checkShape(t, shape, 'noise'))(checkTensor(noise, 'noise'));
+};
 
 /**
  * Checks the tensors and coefficients of a posterior step: Float32Array ndarrays of rank >= 2, the
@@ -40,72 +117,29 @@ export const checkPosterior = (
   const sampleE = checkTensor(inputs.sample, 'sample');
   if (E.isLeft(sampleE)) return sampleE;
   const sample = sampleE.right;
-  const modelE = checkTensor(inputs.modelOutput, 'modelOutput');
-  if (E.isLeft(modelE)) return modelE;
-  const model = modelE.right;
-  const shape = sample.shape;
-  const batch = shape[0] as number;
-  let prediction = model;
-  let variance: Tensor | null = null;
-  if (isLearned(options)) {
-    const doubled = [batch, 2 * (shape[1] as number), ...shape.slice(2)];
-    const shapeE = checkShape(
-      model,
-      doubled,
-      'modelOutput',
-      `varianceType '${options.varianceType}' needs the prediction and the variance: twice the sample's channels`,
-    );
-    if (E.isLeft(shapeE)) return shapeE;
-    [prediction, variance] = splitChannels(model, shape[1] as number);
-  } else {
-    const shapeE = checkShape(model, shape, 'modelOutput');
-    if (E.isLeft(shapeE)) return shapeE;
-  }
-  const list = isCoefficientList(coefficients);
-  if (list && coefficients.length !== batch) {
-    return E.left(
-      schedulerError(
-        'InvalidTimestep',
-        'coefficients',
-        `${coefficients.length} sets`,
-        `one set, or one per batch item (${batch})`,
-      ),
-    );
-  }
-  const items: ReadonlyArray<PosteriorCoefficients> = list ? coefficients : [coefficients];
-  let addsNoise = false;
-  for (const k of items) {
-    if (options.predictionType === 'epsilon' && k.alphaProdT === 0) {
-      return E.left(
-        schedulerError(
-          'ZeroTerminalSnr',
-          'timestep',
-          k.timestep,
-          "a timestep with alphasCumprod > 0 for predictionType 'epsilon'",
-          "alphasCumprod is 0 there (zero terminal SNR), so x0 cannot be recovered from the noise; use predictionType 'v_prediction'",
-        ),
-      );
-    }
-    addsNoise = addsNoise || k.addsNoise;
-  }
-  let noise: Tensor | null = null;
-  if (addsNoise) {
-    if (inputs.noise === undefined) {
-      return E.left(
-        schedulerError('InvalidTensor', 'noise', undefined, 'a noise tensor of the sample\'s shape when a timestep is > 0'),
-      );
-    }
-    const noiseE = E.flatMap((t: Tensor) => checkShape(t, shape, 'noise'))(checkTensor(inputs.noise, 'noise'));
-    if (E.isLeft(noiseE)) return noiseE;
-    noise = noiseE.right;
-  }
-  return E.right({ prediction, variance, sample, noise });
+  const model = checkModelOutput(inputs.modelOutput, sample.shape, options);
+  if (E.isLeft(model)) return model;
+  const addsNoise = checkCoefficients(coefficients, sample.shape[0] as number, options);
+  if (E.isLeft(addsNoise)) return addsNoise;
+  const noise = addsNoise.right ? checkNoise(inputs.noise, sample.shape) : E.right(null);
+  if (E.isLeft(noise)) return noise;
+  const [prediction, variance] = model.right;
+  return E.right({ prediction, variance, sample, noise: noise.right });
+};
+
+/** The plan of the coefficients' precision. @internal */
+export const planFor = (
+  coefficients: PosteriorCoefficients | ReadonlyArray<PosteriorCoefficients>,
+  options: StepOptions,
+): PassPlan => {
+  const first = isCoefficientList(coefficients) ? coefficients[0] : coefficients;
+  return planOf(options, first?.precision !== 'float64');
 };
 
 const contiguousItems = (t: Tensor): Tensor => (isContiguous(t, 1) ? t : contiguousCopy(t));
 
 /**
- * Runs the kernel on checked inputs into `out`. Inputs whose batch items are not contiguous are copied
+ * Runs the pass on checked inputs into `out`. Inputs whose batch items are not contiguous are copied
  * first; an output that is not item-contiguous is computed into a temporary and copied in.
  *
  * @internal
@@ -114,19 +148,27 @@ export const runChecked = (
   out: PosteriorOutput,
   checked: CheckedPosterior,
   coefficients: PosteriorCoefficients | ReadonlyArray<PosteriorCoefficients>,
-  options: StepOptions,
+  plan: PassPlan,
 ): PosteriorOutput => {
-  const prediction = contiguousItems(checked.prediction);
-  const variance = checked.variance === null ? null : contiguousItems(checked.variance);
   const sample = contiguousItems(checked.sample);
-  const noise = checked.noise === null ? null : contiguousItems(checked.noise);
   const prevDirect = isContiguous(out.prevSample, 1);
   const x0Direct = isContiguous(out.predOriginalSample, 1);
-  const prev = prevDirect ? out.prevSample : allocate(sample.shape);
-  const x0 = x0Direct ? out.predOriginalSample : allocate(sample.shape);
-  runPosterior(prev, x0, prediction, variance, sample, noise, coefficients, options);
-  if (!prevDirect) copyStrided(out.prevSample, prev);
-  if (!x0Direct) copyStrided(out.predOriginalSample, x0);
+  const prevSample = prevDirect ? out.prevSample : allocate(sample.shape);
+  const predOriginalSample = x0Direct ? out.predOriginalSample : allocate(sample.shape);
+  runPosterior(
+    {
+      prevSample,
+      predOriginalSample,
+      prediction: contiguousItems(checked.prediction),
+      variance: checked.variance === null ? null : contiguousItems(checked.variance),
+      sample,
+      noise: checked.noise === null ? null : contiguousItems(checked.noise),
+    },
+    coefficients,
+    plan,
+  );
+  if (!prevDirect) copyStrided(out.prevSample, prevSample);
+  if (!x0Direct) copyStrided(out.predOriginalSample, predOriginalSample);
   return out;
 };
 
@@ -142,8 +184,8 @@ export const runChecked = (
  *
  * Aliasing: `out.prevSample` and `out.predOriginalSample` may be the very same views as any of the
  * inputs (each element is read before the same index is written), but must not partly overlap an
- * input or each other. Writes only into `out`; allocates nothing for contiguous tensors, beyond one
- * internal scratch row that thresholding reuses from call to call.
+ * input or each other. Writes only into `out`; allocates no tensor for contiguous tensors (one
+ * internal scratch row that thresholding reuses from call to call, and a few small objects per call).
  *
  * @example
  * ```ts
@@ -168,5 +210,5 @@ export const posteriorStepInto = (
     const e = E.flatMap((v: Tensor) => checkShape(v, shape, name))(checkTensor(t, name));
     if (E.isLeft(e)) return e;
   }
-  return E.right(runChecked(out, checked.right, coefficients, options));
+  return E.right(runChecked(out, checked.right, coefficients, planFor(coefficients, options)));
 };

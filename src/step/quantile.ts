@@ -1,4 +1,4 @@
-import { roundingFor } from './rounding.js';
+import { roundingOf } from '../kernels/posteriorElement.js';
 
 /**
  * Moves the k-th smallest of `a[lo..hi]` to index k (k absolute), with the smaller values before it and
@@ -59,7 +59,7 @@ export const torchQuantileInPlace = (
   q: number,
   float32: boolean,
 ): number => {
-  const r = roundingFor(float32);
+  const r = roundingOf(float32);
   const end = start + n;
   for (let i = start; i < end; i++) {
     // torch moves the rank to the last index when a row holds NaN, so the quantile is NaN

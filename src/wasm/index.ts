@@ -1,11 +1,9 @@
 /**
- * The WebAssembly SIMD backend: backend selection, and tensors that live in the kernels' memory.
- * The posterior step and `randn` pick the active backend by themselves; the JavaScript kernels are
- * the fallback wherever WebAssembly SIMD is unavailable, and `DDPM_BACKEND=js|wasm` or
- * {@link setBackend} override the choice.
+ * The WebAssembly SIMD backend's public face: tensors that live in the kernels' memory, so that the
+ * step and the noise run on them with no copy, and the SIMD probe. Backend selection is in the
+ * kernels layer (`backend`, `setBackend`, `loadWasm`).
  *
  * @module
  */
-export { backend, BACKENDS, chooseBackend, loadWasm, setBackend, type Backend } from './backend.js';
 export { allocTensor, freeTensor, isWasmTensor, reserveTensorMemory } from './allocTensor.js';
 export { simdSupported } from './instance.js';

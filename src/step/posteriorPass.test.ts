@@ -2,8 +2,18 @@ import ndarray from 'ndarray';
 import { allocate } from '../tensor/index.js';
 import { stepFixture } from '../../test-utils/stepFixture.js';
 import { coefficientsOf } from './posteriorCoefficients.js';
-import { isCoefficientList, runPosterior } from './posteriorKernel.js';
-import { defaultStepOptions, type StepOptions } from './types.js';
+import { isCoefficientList, planOf, runPosterior as runPass } from './posteriorPass.js';
+import { defaultStepOptions, type PosteriorCoefficients, type StepOptions } from './types.js';
+import type { Tensor } from '../tensor/index.js';
+
+// The pass over tensors whose batch items are contiguous, on the active backend.
+const runPosterior = (
+  prevSample: Tensor, predOriginalSample: Tensor, prediction: Tensor, variance: Tensor | null, sample: Tensor, noise: Tensor | null,
+  k: PosteriorCoefficients | PosteriorCoefficients[], options: StepOptions,
+): void => {
+  const first = Array.isArray(k) ? k[0] : k;
+  runPass({ prevSample, predOriginalSample, prediction, variance, sample, noise }, k, planOf(options, first?.precision !== 'float64'));
+};
 
 const fx = stepFixture();
 const table = Float32Array.from(fx.alphasCumprod);
@@ -35,7 +45,7 @@ const random = (n: number, seed: number, scale: number): Float32Array => {
   });
 };
 
-describe('runPosterior', () => {
+describe('runPosterior (the batch driver of the posterior pass)', () => {
   const shape = [2, 4, 8];
   const n = 64;
   const x = ndarray(random(n, 1, 4), shape);

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { backend, BACKENDS, chooseBackend, setBackend } from './backend.js';
-import { simdSupported } from './instance.js';
+import { backend, BACKENDS, chooseBackend, setBackend } from './select.js';
+import { simdSupported } from '../wasm/instance.js';
 
 describe('chooseBackend', () => {
   it("takes DDPM_BACKEND=js over an available WebAssembly backend", () => {

@@ -12,10 +12,9 @@ import {
   type VarianceType,
 } from '../step/types.js';
 import { allocate, type Tensor } from '../tensor/index.js';
-import { allocTensor, freeTensor } from './allocTensor.js';
-import { backend, setBackend } from './backend.js';
-import { kernels } from './instance.js';
-import { CLIP_NONE, NOISE_SCALED, PREDICT_SAMPLE, wasmStepPass } from './stepPass.js';
+import { allocTensor, freeTensor } from '../wasm/allocTensor.js';
+import { kernels } from '../wasm/instance.js';
+import { backend, setBackend } from './select.js';
 
 const initial = backend();
 afterAll(() => setBackend(initial));
@@ -170,17 +169,5 @@ describe('the WebAssembly posterior pass', () => {
     expect(kernels()?.memory.buffer.byteLength).toBe(bytes);
     expectIdentical({ prevSample: prev, predOriginalSample: x0 }, expected);
     made.forEach((t) => expect(E.isRight(freeTensor(t))).toBe(true));
-  });
-
-  it('declines (returns false, writes nothing) when the active backend is js', () => {
-    setBackend('js');
-    const out = new Float32Array(4);
-    const one = { data: new Float32Array([1, 2, 3, 4]), offset: 0 };
-    const scalars = { float32: true, prediction: PREDICT_SAMPLE, clipMode: CLIP_NONE, a: 1, b: 0, c: 1, c0: 1, ct: 0, sd: 0 };
-    expect(wasmStepPass({ data: out, offset: 0 }, { data: out, offset: 0 }, one, one, one, null, 4, NOISE_SCALED, scalars)).toBe(false);
-    expect(Array.from(out)).toEqual([0, 0, 0, 0]);
-    setBackend('wasm');
-    expect(wasmStepPass({ data: out, offset: 0 }, { data: new Float32Array(4), offset: 0 }, one, one, one, null, 4, NOISE_SCALED, scalars)).toBe(true);
-    expect(Array.from(out)).toEqual([1, 2, 3, 4]);
   });
 });

@@ -32,8 +32,8 @@ const isolated = async (requested: string | undefined, body: () => Promise<void>
 describe('loadWasm where synchronous compilation is refused', () => {
   it("starts on 'js', then compiles asynchronously and makes 'wasm' active, with the same numbers", async () => {
     await isolated(undefined, async () => {
-      const { backend, loadWasm, setBackend } = await import('./backend.js');
-      const { allocTensor } = await import('./allocTensor.js');
+      const { backend, loadWasm, setBackend } = await import('./select.js');
+      const { allocTensor } = await import('../wasm/allocTensor.js');
       const { randn, torchGenerator } = await import('../random/index.js');
       expect(backend()).toBe('js');
       expect(E.isLeft(setBackend('wasm'))).toBe(true);
@@ -51,14 +51,14 @@ describe('loadWasm where synchronous compilation is refused', () => {
 
   it("keeps 'js' when it was asked for, with DDPM_BACKEND=js or setBackend('js'), but compiles for a later setBackend('wasm')", async () => {
     await isolated('js', async () => {
-      const { backend, loadWasm, setBackend } = await import('./backend.js');
+      const { backend, loadWasm, setBackend } = await import('./select.js');
       expect(backend()).toBe('js');
       await expect(loadWasm()).resolves.toBe('js');
       expect(backend()).toBe('js');
       expect(setBackend('wasm')).toEqual(E.right('wasm'));
     });
     await isolated(undefined, async () => {
-      const { backend, loadWasm, setBackend } = await import('./backend.js');
+      const { backend, loadWasm, setBackend } = await import('./select.js');
       expect(setBackend('js')).toEqual(E.right('js'));
       await expect(loadWasm()).resolves.toBe('js');
       expect(setBackend('wasm')).toEqual(E.right('wasm'));
@@ -69,7 +69,7 @@ describe('loadWasm where synchronous compilation is refused', () => {
 
 describe('loadWasm where the synchronous path works (Node)', () => {
   it('changes nothing: resolves to the active backend', async () => {
-    const { backend, loadWasm } = await import('./backend.js');
+    const { backend, loadWasm } = await import('./select.js');
     const before = backend();
     await expect(loadWasm()).resolves.toBe(before);
     expect(backend()).toBe(before);
