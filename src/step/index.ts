@@ -1,7 +1,8 @@
 /**
- * The step layer: scalar posterior coefficients, the fused single-pass posterior kernel with clipping
- * and dynamic thresholding, and the forward-process helpers. Depends only on an `alphasCumprod` table
- * and plain option values.
+ * The step layer: scalar posterior coefficients, the posterior step over a batch (validation, the
+ * per-item scalars and dynamic thresholds) with its pass run on the chosen kernels (src/kernels), and
+ * the forward-process helpers. Reads an `alphasCumprod` table and plain option values; draws noise
+ * through the random layer.
  *
  * @module
  */
