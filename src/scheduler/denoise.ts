@@ -5,8 +5,8 @@ import type { Kernels, Workspace } from '../kernels/types.js';
 import { isGeneratorValue } from '../random/generator.js';
 import { randnInto, type TorchGenerator } from '../random/index.js';
 import { checkNoisedTimestep, coefficientsOf } from '../step/posteriorCoefficients.js';
-import { planOf, type PassPlan } from '../step/posteriorPass.js';
-import { checkModelOutput, runChecked, zeroSnrError } from '../step/posteriorStepInto.js';
+import { planOf, runPosterior, type PassPlan } from '../step/posteriorPass.js';
+import { checkModelOutput, contiguousItems, zeroSnrError } from '../step/posteriorStepInto.js';
 import type { PosteriorCoefficients, StepOptions } from '../step/types.js';
 import { allocate, checkTensor, copyStrided, type Tensor } from '../tensor/index.js';
 import { isDDPMScheduler, notAScheduler, type DDPMScheduler } from './scheduler.js';
@@ -131,11 +131,19 @@ const advance = (p: SamplingPlan, work: Workspace, state: LoopState, index: numb
   // diffusers draws randn(sample.shape) exactly when the step adds noise
   if (coefficients.addsNoise) generator = randnInto(work.noise.data, generator as TorchGenerator);
   const [prediction, variance] = checked.right;
-  runChecked(
-    { prevSample: work.sample, predOriginalSample: work.x0 },
-    { prediction, variance, sample: work.sample, noise: coefficients.addsNoise ? work.noise : null },
+  // the workspace is contiguous; only the model's output may need a contiguous copy
+  runPosterior(
+    {
+      prevSample: work.sample,
+      predOriginalSample: work.x0,
+      prediction: contiguousItems(prediction),
+      variance: variance === null ? null : contiguousItems(variance),
+      sample: work.sample,
+      noise: coefficients.addsNoise ? work.noise : null,
+    },
     coefficients,
     p.plan,
+    p.kernels,
   );
   const prevSample = snapshot(work.sample);
   p.onStep?.({ index, timestep, total: p.steps.length, prevSample, predOriginalSample: snapshot(work.x0) });

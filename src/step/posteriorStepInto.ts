@@ -136,7 +136,8 @@ export const planFor = (
   return planOf(options, first?.precision !== 'float64');
 };
 
-const contiguousItems = (t: Tensor): Tensor => (isContiguous(t, 1) ? t : contiguousCopy(t));
+/** The tensor itself when each batch item is contiguous, else a contiguous copy. @internal */
+export const contiguousItems = (t: Tensor): Tensor => (isContiguous(t, 1) ? t : contiguousCopy(t));
 
 /**
  * Runs the pass on checked inputs into `out`. Inputs whose batch items are not contiguous are copied
