@@ -19,8 +19,12 @@ import { MtCursor, TWO_POW_MINUS_24 } from './cursor.js';
 import { GeneratorValue, type TorchGenerator } from './generator.js';
 import { MT_N } from './mt19937.js';
 import { drawTensor, orThrow } from './draw.js';
-import { sinCos } from './sincos.js';
+import { sinCos, uniformLog } from './sincos.js';
 import { wasmRandnBlocks } from '../wasm/randnBlocks.js';
+
+// Bound once: a global `Math.*` lookup in a hot loop costs ~800 ns under jest's module wrapper
+// (27 ns bound), which made the JS-backend test pass spend most of its time in boxMullerBlock.
+const { cos, fround, log1p, sin, sqrt } = Math;
 
 // 2.0f * c10::pi<double> is evaluated in double, so theta is rounded to float32 only once.
 const TWO_PI = 2 * Math.PI;
@@ -41,11 +45,11 @@ const fillSmall = (out: Float32Array, source: GeneratorValue): GeneratorValue =>
     if (cursor === null) cursor = new MtCursor(source.words, source.index);
     const u1 = cursor.nextDouble53();
     const u2 = cursor.nextDouble53();
-    const radius = Math.sqrt(-2 * Math.log1p(-u2));
+    const radius = sqrt(-2 * log1p(-u2));
     const theta = TWO_PI * u1;
     // Stored as normal(x) would return it: -0 becomes +0, so that an exported state says the same.
-    cached = radius * Math.sin(theta) + 0;
-    out[i] = radius * Math.cos(theta) + 0;
+    cached = radius * sin(theta) + 0;
+    out[i] = radius * cos(theta) + 0;
   }
   return cursor === null
     ? new GeneratorValue(source.seed, source.words, source.index, cached)
@@ -57,21 +61,29 @@ const SIN_COS = new Float64Array(2);
 
 /**
  * Box-Muller over one block of 16 float32 uniforms in `out[base .. base + 16)`, in place, with
- * PyTorch's float32 operations: each float op is done in double and rounded to float32 (Math.fround),
- * which is what a correctly rounded float libm returns, and within 1 ulp of glibc's logf/sinf/cosf.
- * Sine and cosine come from one shared reduction (sinCos); rounded to float32 they equal
- * Math.fround(Math.sin/cos) for every angle that can occur here.
+ * PyTorch's float32 operations: logf, sqrtf, cosf and sinf as their correctly rounded float32
+ * results. The log and the sine and cosine (one shared reduction) come from sincos.ts, which the
+ * WebAssembly kernel reproduces operation for operation; the other steps are single IEEE float32
+ * operations (done exactly in double and rounded once), so both backends give the same bits.
+ * Exported for the exhaustive backend comparison only.
+ *
+ * @example
+ * ```ts
+ * const block = new Float32Array(16).fill(0.25);
+ * boxMullerBlock(block, 0); // block[0] = sqrt(-2 log 0.75) cos(pi / 2) ≈ -3.3e-8, block[8] ≈ 0.7585
+ * ```
+ * @internal
  */
-const boxMullerBlock = (out: Float32Array, base: number): void => {
+export const boxMullerBlock = (out: Float32Array, base: number): void => {
   const end = base + HALF;
   for (let j = base; j < end; j++) {
     const u1 = 1 - (out[j] as number); // (0, 1] for the log; exact in float32
     // -2 * logf(u1) is exact; sqrt of a float32 in double, rounded once, is the float32 sqrt.
-    const radius = Math.fround(Math.sqrt(-2 * Math.fround(Math.log(u1))));
-    sinCos(Math.fround(TWO_PI * (out[j + HALF] as number)), SIN_COS);
+    const radius = fround(sqrt(-2 * uniformLog(u1)));
+    sinCos(fround(TWO_PI * (out[j + HALF] as number)), SIN_COS);
     // radius * cos is a product of two float32 values: exact in double, rounded once on store.
-    out[j] = radius * Math.fround(SIN_COS[1] as number) + 0;
-    out[j + HALF] = radius * Math.fround(SIN_COS[0] as number) + 0;
+    out[j] = radius * fround(SIN_COS[1] as number) + 0;
+    out[j + HALF] = radius * fround(SIN_COS[0] as number) + 0;
   }
 };
 
@@ -97,7 +109,7 @@ const drawBlock = (out: Float32Array, base: number, cursor: MtCursor): void => {
 
 /** The n >= 16 path: float32 uniforms and 16-wide Box-Muller blocks, the ragged tail recomputed. */
 const fillBlocks = (out: Float32Array, source: GeneratorValue): GeneratorValue => {
-  // The WebAssembly backend draws the same uniforms, with float32 polynomial log, sin and cos.
+  // The WebAssembly backend draws the same uniforms and computes the same bits, four lanes at a time.
   const drawn = wasmRandnBlocks(out, source.words, source.index);
   if (drawn !== null) return new GeneratorValue(source.seed, drawn.words ?? source.words, drawn.index, source.cachedNormal);
   const n = out.length;
@@ -128,15 +140,21 @@ const fillBlocks = (out: Float32Array, source: GeneratorValue): GeneratorValue =
  * Accuracy against PyTorch: for n < 16 the double-precision path uses the same formulas, rounded to
  * float32 once, so values agree to within 1 float32 ulp (exactly, unless V8's and the C library's
  * double log1p/sin/cos differ in the last bit just at a rounding boundary). For n >= 16 PyTorch computes
- * log, sqrt, cos and sin in float32; here each is computed in double and rounded to float32, which
- * is the correctly rounded float result; against the float libm of a scalar PyTorch build (glibc,
- * under 1 ulp per function) values agree within 2 ulp. PyTorch builds that take the AVX2 path
- * use polynomial approximations and `float(2 pi) * u` for the angle and can differ by a few more ulp
- * (a float32 SIMD libm, numpy's, lands up to 3 ulp away). Against the numpy transcription of
- * PyTorch's algorithm in this repository's fixtures the measured difference is 0 ulp.
+ * log, sqrt, cos and sin in float32; here each is the correctly rounded float32 result (the log, sine
+ * and cosine of sincos.ts equal `Math.fround(Math.log/sin/cos)` on every input they can receive);
+ * against the float libm of a scalar PyTorch build (glibc, under 1 ulp per function) values agree
+ * within 2 ulp. PyTorch builds that take the AVX2 path use polynomial approximations and
+ * `float(2 pi) * u` for the angle and can differ by a few more ulp (a float32 SIMD libm, numpy's,
+ * lands up to 3 ulp away). Against the numpy transcription of PyTorch's algorithm in this
+ * repository's fixtures the measured difference is 0 ulp.
  *
- * Speed: about 21 ns per sample on a 2-core x86 machine under Node 20, against about 5 ns for the
- * plain MT19937 uniform fill (`randInto`).
+ * Backends: the WebAssembly kernel (n >= 16) runs the same double operations as sincos.ts in f64x2
+ * lanes and the float32 steps in f32x4, so both backends return identical bits for every generator
+ * state and length (checked on each of the 2^24 inputs of the log and of the sine and cosine).
+ *
+ * Speed (65 536 samples, Node 20 on a shared 2-core x86 machine, one run): about 25 ns per sample on
+ * the JavaScript backend and 4.3 ns on the WebAssembly one (5.8 ns into an array outside WASM memory),
+ * against about 8 ns for the plain MT19937 uniform fill (`randInto`, JavaScript).
  *
  * @example
  * ```ts
