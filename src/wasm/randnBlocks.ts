@@ -23,9 +23,12 @@ export interface DrawnState {
  * a ragged tail skips its uniforms and recomputes the last 16 values from 16 fresh ones, as PyTorch
  * does. Returns null, doing nothing, when the active backend is not `'wasm'`.
  *
- * Accuracy: uniforms are exact; the log is a float32 polynomial within 1 ulp of the correctly rounded
- * result, and sin and cos (reduced and evaluated in double) are correctly rounded, over every value
- * they can receive here (see docs/backends.md), so the values are within 2 ulp of PyTorch's.
+ * Accuracy: the same bits as the JavaScript kernel for every state and length. The uniforms are exact
+ * (the same words, the same 24-bit extraction), and Box-Muller's log, sine and cosine run the double
+ * operations of src/random/sincos.ts in f64x2 lanes, its float32 steps in f32x4, so each value equals
+ * the JavaScript one; boxMullerExhaustive.test.ts checks the log and the sine and cosine on each of
+ * their 2^24 possible inputs. Over those inputs they are the correctly rounded float32 values, which
+ * glibc's logf, sinf and cosf (PyTorch's default build) are within 1 ulp of (see docs/backends.md).
  *
  * @example
  * ```ts
