@@ -91,6 +91,12 @@ export interface PassOperands {
   readonly variance: Operand | null;
 }
 
+/** Where a draw leaves the MT19937 state: fresh words when they were regenerated (null: unchanged), and the index. */
+export interface DrawnState {
+  readonly words: Uint32Array | null;
+  readonly index: number;
+}
+
 /**
  * A sampling loop's own memory: the sample it steps in place, x0 and the noise buffer, contiguous,
  * zero-filled, of one shape. `release` gives it back (idempotent); nothing of it is handed to callers.
@@ -110,6 +116,11 @@ export interface Kernels {
   readonly name: Backend;
   /** The fused posterior pass over `len` contiguous elements of each operand (see posteriorElement). */
   readonly posteriorPass: (operands: PassOperands, len: number, scalars: PassScalars) => void;
+  /**
+   * `torch.randn(out.length)`'s float32 path (out.length >= 16): uniforms from the MT19937 state
+   * (`words`, `index`, never written), 16-wide Box-Muller blocks, the ragged tail recomputed.
+   */
+  readonly normalBlocks: (out: Float32Array, words: Uint32Array, index: number) => DrawnState;
   /** A sampling loop's workspace for `shape` (memory the passes and draws run on without copies). */
   readonly workspace: (shape: ReadonlyArray<number>) => Workspace;
 }

@@ -15,21 +15,18 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { SchedulerError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { MtCursor, TWO_POW_MINUS_24 } from './cursor.js';
+import { activeKernels } from '../kernels/select.js';
+import { MtCursor } from './cursor.js';
 import { GeneratorValue, type TorchGenerator } from './generator.js';
-import { MT_N } from './mt19937.js';
 import { drawTensor, orThrow } from './draw.js';
-import { sinCos, uniformLog } from './sincos.js';
-import { wasmRandnBlocks } from '../wasm/randnBlocks.js';
 
 // Bound once: a global `Math.*` lookup in a hot loop costs ~800 ns under jest's module wrapper
 // (27 ns bound), which made the JS-backend test pass spend most of its time in boxMullerBlock.
-const { cos, fround, log1p, sin, sqrt } = Math;
+const { cos, log1p, sin, sqrt } = Math;
 
 // 2.0f * c10::pi<double> is evaluated in double, so theta is rounded to float32 only once.
 const TWO_PI = 2 * Math.PI;
 const BLOCK = 16;
-const HALF = 8;
 
 /** The n < 16 path: double-precision Box-Muller with PyTorch's cached second value. */
 const fillSmall = (out: Float32Array, source: GeneratorValue): GeneratorValue => {
@@ -56,77 +53,10 @@ const fillSmall = (out: Float32Array, source: GeneratorValue): GeneratorValue =>
     : new GeneratorValue(source.seed, cursor.words, cursor.index, cached);
 };
 
-// Scratch for sinCos's two results; the kernel is synchronous, so one module-level buffer is safe.
-const SIN_COS = new Float64Array(2);
-
-/**
- * Box-Muller over one block of 16 float32 uniforms in `out[base .. base + 16)`, in place, with
- * PyTorch's float32 operations: logf, sqrtf, cosf and sinf as their correctly rounded float32
- * results. The log and the sine and cosine (one shared reduction) come from sincos.ts, which the
- * WebAssembly kernel reproduces operation for operation; the other steps are single IEEE float32
- * operations (done exactly in double and rounded once), so both backends give the same bits.
- * Exported for the exhaustive backend comparison only.
- *
- * @example
- * ```ts
- * const block = new Float32Array(16).fill(0.25);
- * boxMullerBlock(block, 0); // block[0] = sqrt(-2 log 0.75) cos(pi / 2) ≈ -3.3e-8, block[8] ≈ 0.7585
- * ```
- * @internal
- */
-export const boxMullerBlock = (out: Float32Array, base: number): void => {
-  const end = base + HALF;
-  for (let j = base; j < end; j++) {
-    const u1 = 1 - (out[j] as number); // (0, 1] for the log; exact in float32
-    // -2 * logf(u1) is exact; sqrt of a float32 in double, rounded once, is the float32 sqrt.
-    const radius = fround(sqrt(-2 * uniformLog(u1)));
-    sinCos(fround(TWO_PI * (out[j + HALF] as number)), SIN_COS);
-    // radius * cos is a product of two float32 values: exact in double, rounded once on store.
-    out[j] = radius * fround(SIN_COS[1] as number) + 0;
-    out[j + HALF] = radius * fround(SIN_COS[0] as number) + 0;
-  }
-};
-
-/** Draws 16 float32 uniforms into `out[base .. base + 16)` from the cursor. */
-const drawBlock = (out: Float32Array, base: number, cursor: MtCursor): void => {
-  if (cursor.index > MT_N - BLOCK) {
-    // Rare (once per 39 blocks): the block straddles a regeneration; take the checked path.
-    for (let k = base; k < base + BLOCK; k++) out[k] = (cursor.next32() & 0xffffff) * TWO_POW_MINUS_24;
-    return;
-  }
-  const words = cursor.words;
-  let index = cursor.index;
-  for (let k = base; k < base + BLOCK; k++) {
-    let y = words[index++] as number;
-    y ^= y >>> 11;
-    y ^= (y << 7) & 0x9d2c5680;
-    y ^= (y << 15) & 0xefc60000;
-    y ^= y >>> 18;
-    out[k] = (y & 0xffffff) * TWO_POW_MINUS_24;
-  }
-  cursor.index = index;
-};
-
-/** The n >= 16 path: float32 uniforms and 16-wide Box-Muller blocks, the ragged tail recomputed. */
+/** The n >= 16 path, on the chosen kernels: float32 uniforms and 16-wide Box-Muller blocks. */
 const fillBlocks = (out: Float32Array, source: GeneratorValue): GeneratorValue => {
-  // The WebAssembly backend draws the same uniforms and computes the same bits, four lanes at a time.
-  const drawn = wasmRandnBlocks(out, source.words, source.index);
-  if (drawn !== null) return new GeneratorValue(source.seed, drawn.words ?? source.words, drawn.index, source.cachedNormal);
-  const n = out.length;
-  const cursor = new MtCursor(source.words, source.index);
-  const fullBlocks = n - (n % BLOCK);
-  // One pass: each block's uniforms are drawn and transformed while they are in cache.
-  for (let base = 0; base < fullBlocks; base += BLOCK) {
-    drawBlock(out, base, cursor);
-    boxMullerBlock(out, base);
-  }
-  if (fullBlocks !== n) {
-    // PyTorch drew uniforms for the ragged tail too, then overwrote them: skip those draws.
-    cursor.skip(n - fullBlocks);
-    drawBlock(out, n - BLOCK, cursor);
-    boxMullerBlock(out, n - BLOCK);
-  }
-  return new GeneratorValue(source.seed, cursor.words, cursor.index, source.cachedNormal);
+  const drawn = activeKernels().normalBlocks(out, source.words, source.index);
+  return new GeneratorValue(source.seed, drawn.words ?? source.words, drawn.index, source.cachedNormal);
 };
 
 /**
@@ -141,14 +71,15 @@ const fillBlocks = (out: Float32Array, source: GeneratorValue): GeneratorValue =
  * float32 once, so values agree to within 1 float32 ulp (exactly, unless V8's and the C library's
  * double log1p/sin/cos differ in the last bit just at a rounding boundary). For n >= 16 PyTorch computes
  * log, sqrt, cos and sin in float32; here each is the correctly rounded float32 result (the log, sine
- * and cosine of sincos.ts equal `Math.fround(Math.log/sin/cos)` on every input they can receive);
+ * and cosine of src/kernels/js/sincos.ts equal `Math.fround(Math.log/sin/cos)` on every input they can receive);
  * against the float libm of a scalar PyTorch build (glibc, under 1 ulp per function) values agree
  * within 2 ulp. PyTorch builds that take the AVX2 path use polynomial approximations and
  * `float(2 pi) * u` for the angle and can differ by a few more ulp (a float32 SIMD libm, numpy's,
  * lands up to 3 ulp away). Against the numpy transcription of PyTorch's algorithm in this
  * repository's fixtures the measured difference is 0 ulp.
  *
- * Backends: the WebAssembly kernel (n >= 16) runs the same double operations as sincos.ts in f64x2
+ * Backends: the draw of n >= 16 values runs on the chosen kernels (src/kernels); the WebAssembly one
+ * runs the same double operations as the JavaScript one in f64x2
  * lanes and the float32 steps in f32x4, so both backends return identical bits for every generator
  * state and length (checked on each of the 2^24 inputs of the log and of the sine and cosine).
  *

@@ -4,10 +4,11 @@ import { readRandomFixture } from '../../test-utils/random-fixture.js';
 import { GeneratorValue } from '../random/generator.js';
 import { rand, randn, randnInto, torchGenerator, generatorState, type TorchGenerator } from '../random/index.js';
 import { allocTensor, freeTensor } from './allocTensor.js';
-import { backend, setBackend } from './backend.js';
+import { backend, setBackend } from '../kernels/select.js';
+import { jsNormalBlocks } from '../kernels/js/normalBlocks.js';
 import { KERNELS_WASM_BASE64 } from './generated/kernels.wasm.js';
-import { CHUNK, decodeBase64, STAGING, STATE } from './instance.js';
-import { wasmRandnBlocks } from './randnBlocks.js';
+import { CHUNK, decodeBase64, kernels, STAGING, STATE } from './instance.js';
+import { wasmNormalBlocks } from './randnBlocks.js';
 
 const initial = backend();
 afterAll(() => setBackend(initial));
@@ -98,11 +99,21 @@ describe('randn on the WebAssembly backend', () => {
     expect(E.isRight(freeTensor(t))).toBe(true);
   });
 
-  it('declines n < 16 (the double-precision path with its cache stays in JavaScript) and the js backend', () => {
+  it('leaves the generator words untouched and returns fresh ones only after a regeneration, as the JS kernel does', () => {
+    const k = kernels();
+    if (k === null) throw new Error('no WebAssembly here');
     const g = torchGenerator(0) as GeneratorValue;
-    expect(wasmRandnBlocks(new Float32Array(15), g.words, g.index)).toBeNull();
-    setBackend('js');
-    expect(wasmRandnBlocks(new Float32Array(64), g.words, g.index)).toBeNull();
+    const before = g.words.slice();
+    for (const n of [16, 100, 623, 624, 625, 5000]) {
+      const [a, b] = [new Float32Array(n), new Float32Array(n)];
+      const wasm = wasmNormalBlocks(k, a, g.words, g.index);
+      const js = jsNormalBlocks(b, g.words, g.index);
+      expect(Array.from(a)).toEqual(Array.from(b));
+      expect(wasm.index).toBe(js.index);
+      expect(wasm.words === null).toBe(js.words === null);
+      if (wasm.words !== null) expect(Array.from(wasm.words)).toEqual(Array.from(js.words as Uint32Array));
+    }
+    expect(Array.from(g.words)).toEqual(Array.from(before));
   });
 });
 

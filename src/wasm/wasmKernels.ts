@@ -1,5 +1,5 @@
 /**
- * The WebAssembly kernels object: the posterior pass and the workspace on the module's memory. The
+ * The WebAssembly kernels object: the posterior pass, the noise and the workspace on the module's memory. The
  * kernels layer (src/kernels/select.ts) makes it once the module is instantiated and chooses it.
  *
  * @module
@@ -11,6 +11,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { allocTensor, freeTensor } from './allocTensor.js';
 import type { KernelExports } from './instance.js';
 import { wasmPosteriorPass } from './posteriorPass.js';
+import { wasmNormalBlocks } from './randnBlocks.js';
 
 /**
  * Three `allocTensor` tensors, so that the step and the draw run on them with no copy, freed by
@@ -47,6 +48,7 @@ export const makeWasmKernels = (k: KernelExports): Kernels => {
   const made: Kernels = {
     name: 'wasm',
     posteriorPass: (operands, len, scalars) => wasmPosteriorPass(k, operands, len, scalars),
+    normalBlocks: (out, words, index) => wasmNormalBlocks(k, out, words, index),
     workspace: wasmWorkspace,
   };
   return Object.freeze(made);

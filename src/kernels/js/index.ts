@@ -6,6 +6,7 @@
  */
 import { allocate } from '../../tensor/allocate.js';
 import type { Kernels, Workspace } from '../types.js';
+import { jsNormalBlocks } from './normalBlocks.js';
 import { jsPosteriorPass } from './posteriorPass.js';
 
 /** Three ordinary zero-filled tensors; nothing to give back. */
@@ -24,5 +25,6 @@ const jsWorkspace = (shape: ReadonlyArray<number>): Workspace =>
 export const jsKernels: Kernels = Object.freeze({
   name: 'js',
   posteriorPass: jsPosteriorPass,
+  normalBlocks: jsNormalBlocks,
   workspace: jsWorkspace,
 });

@@ -3,9 +3,9 @@
 // every generator state. The log and the sine and cosine are compared as functions (the WASM exports
 // logArray and sinCosArray inline the same helpers as boxMullerBlocks), and the two block kernels on
 // blocks whose uniforms run through all 2^24 values in both slots.
-import { boxMullerBlock } from '../random/randn.js';
-import { sinCos, uniformLog } from '../random/sincos.js';
-import { CHUNK, kernels, memoryF32, memoryU32, type KernelExports, stagingAt } from './instance.js';
+import { boxMullerBlock } from './js/normalBlocks.js';
+import { sinCos, uniformLog } from './js/sincos.js';
+import { CHUNK, kernels, memoryF32, memoryU32, type KernelExports, stagingAt } from '../wasm/instance.js';
 
 // Bound once: under jest every global Math.* lookup costs ~800 ns, which 2^24 iterations would feel.
 const { fround, PI } = Math;
