@@ -1,5 +1,11 @@
 // Unit tests live beside the code in src/ (and cli/src/ for the command line's package), fast-check
 // properties in property-tests/.
+//
+// `npm test` runs the unit, properties and cli projects once, on the default backend (WebAssembly on
+// Node), then the `backend` project on the JavaScript kernels: the suites whose numbers depend on which
+// kernels run (the noise, the step, the loops, the CSP run), asserted against the fixtures again. The
+// suites of src/kernels and src/wasm switch backends themselves (src/kernels/crossBackend.test.ts
+// asserts identical bits on both), so they need no second pass.
 const shared = {
   testEnvironment: 'node',
   transform: {
@@ -10,6 +16,19 @@ const shared = {
 
 export default {
   projects: [
+    {
+      ...shared,
+      displayName: 'backend',
+      testMatch: [
+        '<rootDir>/src/random/**/*.test.ts',
+        '<rootDir>/src/step/**/*.test.ts',
+        '<rootDir>/src/scheduler/step.test.ts',
+        '<rootDir>/src/scheduler/denoise.test.ts',
+        '<rootDir>/src/csp.test.ts',
+        '<rootDir>/property-tests/random.test.ts',
+        '<rootDir>/property-tests/step.test.ts',
+      ],
+    },
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.test.ts'] },
     { ...shared, displayName: 'properties', testMatch: ['<rootDir>/property-tests/**/*.test.ts'] },
     // The command line imports the library by its package name; its tests run it on the library's sources.
