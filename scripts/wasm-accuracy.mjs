@@ -1,7 +1,7 @@
 // Exhaustive accuracy sweep of the WebAssembly kernels' Box-Muller functions (docs/backends.md quotes
 // its output): the log (fdlibm's method in double, rounded to float32) and the sine and cosine (the
 // reduction and fdlibm's polynomials in double, rounded), which run the same double operations as
-// src/random/sincos.ts (src/wasm/boxMullerExhaustive.test.ts checks that they give its bits on each of
+// src/kernels/js/sincos.ts (src/kernels/boxMullerExhaustive.test.ts checks that they give its bits on each of
 // their 2^24 inputs). Reference: the double-precision Math function rounded to float32, i.e. the
 // correctly rounded float32 result (up to the rare double-rounding tie). Sweeps every float32 in the
 // range the generator uses, and every value the generator can actually produce:
