@@ -12,7 +12,8 @@ const N = 65_536;
 const SHAPE = [1, 4, 128, 128];
 const STEPS = 1000;
 const lib = await import(libraryUrl());
-const wasm = await import(new URL('./wasm/index.js', libraryUrl()).href);
+// backend selection and WASM tensors, from the library's main entry
+const wasm = lib;
 const options = lib.defaultStepOptions;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
