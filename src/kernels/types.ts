@@ -2,7 +2,8 @@
  * The kernels interface the domain owns: what the step, the noise and the sampling loops ask of a
  * kernel backend, the numbers the passes are parameterized by, and nothing about configs, generators
  * or validation. Kernels take validated numbers and arrays only: they never throw on data, never
- * allocate per element and never re-check what the boundary checked.
+ * re-check what the boundary checked, and allocate no data buffers (but the workspace, which is for
+ * that).
  *
  * @module
  */
