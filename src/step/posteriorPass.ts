@@ -123,7 +123,7 @@ const thresholdOf = (plan: PassPlan, m: Operand, x: Operand, len: number, a: num
 
 /** The pass scalars of one item: the coefficients rounded as the pass takes them, and the clip bound. */
 const scalarsOf = (plan: PassPlan, k: PosteriorCoefficients, c: number): PassScalars => {
-  const r = plan.float32 ? fround : (v: number) => v;
+  const r = roundingOf(plan.float32);
   return {
     float32: plan.float32,
     prediction: plan.prediction,
@@ -191,7 +191,7 @@ export const runPosterior = (
     const at = whole ? flat : (x: Tensor) => operandAt(x, item);
     const model = at(t.prediction);
     const sample = at(t.sample);
-    const r = plan.float32 ? fround : (v: number) => v;
+    const r = roundingOf(plan.float32);
     const c = thresholding ? thresholdOf(plan, model, sample, span, r(k.sqrtAlphaProdT), r(k.sqrtBetaProdT)) : plan.clipRange;
     const scalars = scalarsOf(plan, k, c);
     const noisy = scalars.noise !== NOISE_NONE && t.noise !== null;
