@@ -41,3 +41,48 @@ export const tensorArb = (shape: ReadonlyArray<number>): fc.Arbitrary<Tensor> =>
     .array(fc.float({ min: -4, max: 4, noNaN: true, noDefaultInfinity: true }), { minLength: size, maxLength: size })
     .map((values) => ndarray(Float32Array.from(values), [...shape]));
 };
+
+/**
+ * The scalars of one posterior pass, each already rounded as the pass takes it (to float32 for a
+ * float32 pass): every mode code, clip ranges and thresholds from tiny to float32 max and infinity.
+ */
+export const passScalarsArb = fc
+  .record({
+    float32: fc.boolean(),
+    prediction: fc.constantFrom(0, 1, 2 as const),
+    clipMode: fc.constantFrom(0, 1, 2 as const),
+    noise: fc.constantFrom(0, 1, 2, 3 as const),
+    a: fc.double({ min: 1e-3, max: 1, noNaN: true }),
+    b: fc.double({ min: 0, max: 1, noNaN: true }),
+    c: fc.oneof(fc.double({ min: 1e-3, max: 10, noNaN: true }), fc.constantFrom(1, 3.4028234663852886e38, Infinity)),
+    c0: fc.double({ min: 0, max: 1, noNaN: true }),
+    ct: fc.double({ min: 0, max: 1, noNaN: true }),
+    sd: fc.double({ min: 0, max: 1, noNaN: true }),
+    minLog: fc.double({ min: -46, max: 0, noNaN: true }),
+    spread: fc.double({ min: 0, max: 5, noNaN: true }),
+  })
+  .map(({ spread, ...s }) => {
+    const r = s.float32 ? Math.fround : (v: number) => v;
+    return {
+      ...s,
+      prediction: s.prediction as 0 | 1 | 2,
+      clipMode: s.clipMode as 0 | 1 | 2,
+      noise: s.noise as 0 | 1 | 2 | 3,
+      a: r(s.a), b: r(s.b), c: r(s.c), c0: r(s.c0), ct: r(s.ct), sd: r(s.sd), minLog: r(s.minLog), maxLog: r(s.minLog + spread),
+    };
+  });
+
+/**
+ * Float32 values for a kernel's operands: mostly moderate, with signed zeros, subnormals, huge values,
+ * infinities and NaN mixed in.
+ */
+export const float32ValuesArb = (length: number): fc.Arbitrary<Float32Array> =>
+  fc
+    .array(
+      fc.oneof(
+        { weight: 12, arbitrary: fc.double({ min: -8, max: 8, noNaN: true }) },
+        { weight: 1, arbitrary: fc.constantFrom(0, -0, 2 ** -149, -(2 ** -140), 1e30, -3e38, Infinity, -Infinity, NaN) },
+      ),
+      { minLength: length, maxLength: length },
+    )
+    .map((values) => Float32Array.from(values));
