@@ -1,4 +1,4 @@
-// Every ```ts block of README.md and docs/ (the generated docs/api aside) is type-checked against the
+// Every ```ts (and ```js) block of README.md and docs/ (the generated docs/api aside) is type-checked against the
 // source and then run, so that the documentation cannot drift from the code. Blocks that are not meant
 // to run use another fence (```sh, ```text). A block is one module: it imports what it uses from
 // 'ddpm-scheduler', 'ddpm-scheduler/node', fp-ts or ndarray; 'onnxruntime-node' stands for
@@ -34,7 +34,7 @@ const blocks: ReadonlyArray<Block> = markdownFiles().flatMap((file) => {
   const lines = readFileSync(file, 'utf8').split('\n');
   const found: Block[] = [];
   for (let i = 0; i < lines.length; i++) {
-    if (!/^```(ts|typescript)\s*$/.test(lines[i] as string)) continue;
+    if (!/^```(ts|typescript|js)\s*$/.test(lines[i] as string)) continue;
     const end = lines.findIndex((l, j) => j > i && /^```\s*$/.test(l));
     if (end < 0) throw new Error(`${relative(root, file)}:${i + 1}: unclosed code block`);
     found.push({ name: `${relative(root, file)}:${i + 1}`, code: lines.slice(i + 1, end).join('\n') });
