@@ -5,10 +5,11 @@
  * @module
  */
 import { MtCursor } from './cursor.js';
-import { GeneratorValue, type TorchGenerator } from './generator.js';
+import { generatorOrThrow, makeGenerator, type TorchGenerator } from './generator.js';
 
 /**
- * The next unsigned 32-bit MT19937 output (PyTorch's `random()`), and the next generator.
+ * The next unsigned 32-bit MT19937 output (PyTorch's `random()`), and the next generator. Throws a
+ * `SchedulerException` (InvalidGeneratorState 'g') when `g` is not a generator the library made.
  *
  * @example
  * ```ts
@@ -17,15 +18,16 @@ import { GeneratorValue, type TorchGenerator } from './generator.js';
  * ```
  */
 export const nextUint32 = (g: TorchGenerator): readonly [number, TorchGenerator] => {
-  const source = g as GeneratorValue;
+  const source = generatorOrThrow(g, 'g');
   const cursor = new MtCursor(source.words, source.index);
   const value = cursor.next32();
-  return Object.freeze([value, new GeneratorValue(source.seed, cursor.words, cursor.index, source.cachedNormal)] as const);
+  return Object.freeze([value, makeGenerator(source.seed, cursor.words, cursor.index, source.cachedNormal)] as const);
 };
 
 /**
  * The next unsigned 64-bit value as PyTorch's `random64()` makes it: two 32-bit outputs, the first
- * one the high word. Returns it as a bigint, with the next generator.
+ * one the high word. Returns it as a bigint, with the next generator. Throws a `SchedulerException`
+ * (InvalidGeneratorState 'g') when `g` is not a generator the library made.
  *
  * @example
  * ```ts
@@ -34,10 +36,10 @@ export const nextUint32 = (g: TorchGenerator): readonly [number, TorchGenerator]
  * ```
  */
 export const nextUint64 = (g: TorchGenerator): readonly [bigint, TorchGenerator] => {
-  const source = g as GeneratorValue;
+  const source = generatorOrThrow(g, 'g');
   const cursor = new MtCursor(source.words, source.index);
   const high = cursor.next32();
   const low = cursor.next32();
   const value = (BigInt(high) << 32n) | BigInt(low);
-  return Object.freeze([value, new GeneratorValue(source.seed, cursor.words, cursor.index, source.cachedNormal)] as const);
+  return Object.freeze([value, makeGenerator(source.seed, cursor.words, cursor.index, source.cachedNormal)] as const);
 };

@@ -9,11 +9,22 @@ import * as E from 'fp-ts/lib/Either.js';
 import { SchedulerException, schedulerError, type SchedulerError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { tensor } from '../tensor/view.js';
-import { isGeneratorValue, type TorchGenerator } from './generator.js';
+import { isGeneratorValue, notAGenerator, type GeneratorValue, type TorchGenerator } from './generator.js';
 import { checkShape } from './shape.js';
 
-/** A kernel that fills `out` and returns the next generator (`randInto`, `randnInto`). */
-export type FillKernel = (out: Float32Array, g: TorchGenerator) => TorchGenerator;
+/** A kernel that fills `out` from a checked generator and returns the next one (`uniformsInto`, `normalsInto`). */
+export type FillKernel = (out: Float32Array, g: GeneratorValue) => TorchGenerator;
+
+/**
+ * The checked entry of a fill kernel, for the exported `...Into` forms: `out` must be a Float32Array and
+ * `g` a generator the library made; otherwise a `SchedulerException` (InvalidTensor 'out',
+ * InvalidGeneratorState 'g') is thrown, since these signatures have no error channel.
+ */
+export const checkedFill = (fill: FillKernel, out: unknown, g: unknown): TorchGenerator => {
+  if (!(out instanceof Float32Array)) throw new SchedulerException(schedulerError('InvalidTensor', 'out', out, 'a Float32Array'));
+  if (!isGeneratorValue(g)) throw new SchedulerException(notAGenerator('g', g));
+  return fill(out, g);
+};
 
 /** Validates `g` and `shape`, then fills a new tensor of that shape with `fill`. */
 export const drawTensor = (
@@ -21,9 +32,7 @@ export const drawTensor = (
   g: TorchGenerator,
   shape: ReadonlyArray<number>,
 ): E.Either<SchedulerError, readonly [Tensor, TorchGenerator]> => {
-  if (!isGeneratorValue(g)) {
-    return E.left(schedulerError('InvalidGeneratorState', 'g', g, 'a generator made by torchGenerator or fromGeneratorState'));
-  }
+  if (!isGeneratorValue(g)) return E.left(notAGenerator('g', g));
   const checked = checkShape(shape);
   if (E.isLeft(checked)) return checked;
   const data = new Float32Array(checked.right.numel);

@@ -25,9 +25,11 @@ export interface TorchGenerator {
 }
 
 /**
- * The concrete generator value. Internal: callers see {@link TorchGenerator}. `words` is never
- * written after construction; `cachedNormal` is PyTorch's cached second Box-Muller value of the
- * double-precision path (`null` when there is none).
+ * The concrete generator value. Internal: callers see {@link TorchGenerator}, and only values made
+ * by {@link makeGenerator} count as generators (a value built with this constructor, reached through
+ * a generator's `constructor`, does not). `words` is never written after construction;
+ * `cachedNormal` is PyTorch's cached second Box-Muller value of the double-precision path (`null`
+ * when there is none).
  *
  * @example
  * ```ts
@@ -49,6 +51,26 @@ export class GeneratorValue implements TorchGenerator {
     Object.freeze(this);
   }
 }
+
+// The generators this module made: a brand that neither a look-alike object, a copy, nor a value
+// made with the class's constructor (reachable through any generator's `constructor`) can carry.
+const made = new WeakSet<object>();
+
+/**
+ * A generator value, branded as made by the library. Internal: the state must be valid (624 words,
+ * an index in [0, 624], a finite cached normal or null), as the library's own draws leave it.
+ *
+ * @example
+ * ```ts
+ * makeGenerator(0n, mt19937Seed(0), 624, null) // the generator torchGenerator(0) makes
+ * ```
+ * @internal
+ */
+export const makeGenerator = (seed: bigint, words: Uint32Array, index: number, cachedNormal: number | null): GeneratorValue => {
+  const g = new GeneratorValue(seed, words, index, cachedNormal);
+  made.add(g);
+  return g;
+};
 
 const TWO_POW_64 = 1n << 64n;
 const MIN_SEED = -(1n << 63n);
@@ -92,7 +114,7 @@ export const tryTorchGenerator = (seed: unknown): E.Either<SchedulerError, Torch
   const unsigned = value < 0n ? value + TWO_POW_64 : value;
   // Only the low 32 bits seed the twister (init_genrand takes a uint32); the full seed is kept.
   const words = mt19937Seed(Number(unsigned & 0xffffffffn));
-  return E.right(new GeneratorValue(unsigned, words, MT_N, null));
+  return E.right(makeGenerator(unsigned, words, MT_N, null));
 };
 
 /**
@@ -114,11 +136,48 @@ export const torchGenerator = (seed: number | bigint): TorchGenerator => {
 };
 
 /**
- * Whether a value is a generator made by this library (and not, say, a look-alike `{ seed: 0n }`).
+ * Whether a value is a generator made by this library: by `torchGenerator`, `fromGeneratorState` or a
+ * draw. A look-alike `{ seed: 0n }`, a copy or a value made with the class's constructor is not.
  *
  * @example
  * ```ts
  * isGeneratorValue(torchGenerator(0)) // true
+ * isGeneratorValue({ ...torchGenerator(0) }) // false
  * ```
  */
-export const isGeneratorValue = (value: unknown): value is GeneratorValue => value instanceof GeneratorValue;
+export const isGeneratorValue = (value: unknown): value is GeneratorValue => typeof value === 'object' && value !== null && made.has(value);
+
+/**
+ * The error for a value given where a generator belongs, naming the parameter and how to make one.
+ *
+ * @example
+ * ```ts
+ * notAGenerator('generator', {}) // { _tag: 'InvalidGeneratorState', parameter: 'generator', ... }
+ * ```
+ * @internal
+ */
+export const notAGenerator = (parameter: string, received: unknown): SchedulerError =>
+  schedulerError(
+    'InvalidGeneratorState',
+    parameter,
+    received,
+    'a generator made by torchGenerator(seed) or fromGeneratorState(state)',
+    'generators are values the library makes; a copy or a look-alike object is not one',
+  );
+
+/**
+ * The generator itself when it is one the library made; otherwise throws a `SchedulerException`
+ * carrying {@link notAGenerator}'s error. For the throwing conveniences (`randInto`, `randnInto`,
+ * `nextUint32`, `generatorState`, ...), whose signatures have no error channel.
+ *
+ * @example
+ * ```ts
+ * generatorOrThrow(torchGenerator(0), 'g') // the generator
+ * generatorOrThrow({ seed: 0n }, 'g')      // throws SchedulerException (InvalidGeneratorState, parameter 'g')
+ * ```
+ * @internal
+ */
+export const generatorOrThrow = (value: unknown, parameter: string): GeneratorValue => {
+  if (!isGeneratorValue(value)) throw new SchedulerException(notAGenerator(parameter, value));
+  return value;
+};

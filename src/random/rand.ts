@@ -7,16 +7,17 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { SchedulerError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { MtCursor, TWO_POW_MINUS_24 } from './cursor.js';
-import { GeneratorValue, type TorchGenerator } from './generator.js';
+import { makeGenerator, type GeneratorValue, type TorchGenerator } from './generator.js';
 import { MT_N } from './mt19937.js';
-import { drawTensor, orThrow } from './draw.js';
+import { checkedFill, drawTensor, orThrow } from './draw.js';
 
 /**
  * The kernel form of {@link rand}: fills `out` with exactly what `torch.rand(n)` (n = `out.length`)
  * draws, and returns the next generator; `g` is unchanged. Each value is the low 24 bits of one
  * 32-bit MT19937 output times 2^-24, exact in float32.
  *
- * Validated inputs only: it never throws and allocates no tensor. The next generator shares `g`'s
+ * Throws a `SchedulerException` when `out` is not a Float32Array (InvalidTensor 'out') or `g` not a
+ * generator the library made (InvalidGeneratorState 'g'); allocates no tensor. The next generator shares `g`'s
  * 624 state words unless the draw crosses a regeneration of them (every 624 values); then it gets a
  * fresh 2.5 kB buffer, allocated once per call: the price of generators being immutable values.
  *
@@ -27,10 +28,12 @@ import { drawTensor, orThrow } from './draw.js';
  * // out ≈ [0.4963, 0.7682, 0.0885], as torch.rand(3) after torch.manual_seed(0)
  * ```
  */
-export const randInto = (out: Float32Array, g: TorchGenerator): TorchGenerator => {
-  const source = g as GeneratorValue;
+export const randInto = (out: Float32Array, g: TorchGenerator): TorchGenerator => checkedFill(uniformsInto, out, g);
+
+/** {@link randInto} on arguments already checked. */
+const uniformsInto = (out: Float32Array, source: GeneratorValue): TorchGenerator => {
   const n = out.length;
-  if (n === 0) return g;
+  if (n === 0) return source;
   const cursor = new MtCursor(source.words, source.index);
   let words = cursor.words;
   let index = cursor.index;
@@ -54,7 +57,7 @@ export const randInto = (out: Float32Array, g: TorchGenerator): TorchGenerator =
       out[i] = (y & 0xffffff) * TWO_POW_MINUS_24;
     }
   }
-  return new GeneratorValue(source.seed, words, index, source.cachedNormal);
+  return makeGenerator(source.seed, words, index, source.cachedNormal);
 };
 
 /**
@@ -71,7 +74,7 @@ export const randInto = (out: Float32Array, g: TorchGenerator): TorchGenerator =
 export const tryRand = (
   g: TorchGenerator,
   shape: ReadonlyArray<number>,
-): E.Either<SchedulerError, readonly [Tensor, TorchGenerator]> => drawTensor(randInto, g, shape);
+): E.Either<SchedulerError, readonly [Tensor, TorchGenerator]> => drawTensor(uniformsInto, g, shape);
 
 /**
  * Uniform noise on [0, 1): `torch.rand(shape)` with the same seed gives the same numbers. `g` is

@@ -17,8 +17,8 @@ import type { SchedulerError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { activeKernels } from '../kernels/select.js';
 import { MtCursor } from './cursor.js';
-import { GeneratorValue, type TorchGenerator } from './generator.js';
-import { drawTensor, orThrow } from './draw.js';
+import { makeGenerator, type GeneratorValue, type TorchGenerator } from './generator.js';
+import { checkedFill, drawTensor, orThrow } from './draw.js';
 
 // Bound once: a global `Math.*` lookup in a hot loop costs ~800 ns under jest's module wrapper
 // (27 ns bound), which made the JS-backend test pass spend most of its time in boxMullerBlock.
@@ -49,21 +49,22 @@ const fillSmall = (out: Float32Array, source: GeneratorValue): GeneratorValue =>
     out[i] = radius * cos(theta) + 0;
   }
   return cursor === null
-    ? new GeneratorValue(source.seed, source.words, source.index, cached)
-    : new GeneratorValue(source.seed, cursor.words, cursor.index, cached);
+    ? makeGenerator(source.seed, source.words, source.index, cached)
+    : makeGenerator(source.seed, cursor.words, cursor.index, cached);
 };
 
 /** The n >= 16 path, on the chosen kernels: float32 uniforms and 16-wide Box-Muller blocks. */
 const fillBlocks = (out: Float32Array, source: GeneratorValue): GeneratorValue => {
   const drawn = activeKernels().normalBlocks(out, source.words, source.index);
-  return new GeneratorValue(source.seed, drawn.words ?? source.words, drawn.index, source.cachedNormal);
+  return makeGenerator(source.seed, drawn.words ?? source.words, drawn.index, source.cachedNormal);
 };
 
 /**
  * The kernel form of {@link randn}: fills `out` with exactly what `torch.randn(n)` (n = `out.length`)
  * draws on the CPU, and returns the next generator; `g` is unchanged.
  *
- * Validated inputs only: it never throws and allocates no tensor. The next generator shares `g`'s
+ * Throws a `SchedulerException` when `out` is not a Float32Array (InvalidTensor 'out') or `g` not a
+ * generator the library made (InvalidGeneratorState 'g'); allocates no tensor. The next generator shares `g`'s
  * 624 state words unless the draw crosses a regeneration of them (every 624 uniforms); then it gets
  * a fresh 2.5 kB buffer, allocated once per call: the price of generators being immutable values.
  *
@@ -94,9 +95,16 @@ const fillBlocks = (out: Float32Array, source: GeneratorValue): GeneratorValue =
  * // out ≈ [1.5410, -0.2934, -2.1788, 0.5684, -1.0845, -1.3986], as torch.randn(2, 3)
  * ```
  */
-export const randnInto = (out: Float32Array, g: TorchGenerator): TorchGenerator => {
-  const source = g as GeneratorValue;
-  if (out.length === 0) return g;
+export const randnInto = (out: Float32Array, g: TorchGenerator): TorchGenerator => checkedFill(normalsInto, out, g);
+
+/**
+ * {@link randnInto} on arguments already checked (a Float32Array, a generator the library made): the
+ * form the library's own loops call once their plan is checked.
+ *
+ * @internal
+ */
+export const normalsInto = (out: Float32Array, source: GeneratorValue): TorchGenerator => {
+  if (out.length === 0) return source;
   return out.length < BLOCK ? fillSmall(out, source) : fillBlocks(out, source);
 };
 
@@ -113,7 +121,7 @@ export const randnInto = (out: Float32Array, g: TorchGenerator): TorchGenerator 
 export const tryRandn = (
   g: TorchGenerator,
   shape: ReadonlyArray<number>,
-): E.Either<SchedulerError, readonly [Tensor, TorchGenerator]> => drawTensor(randnInto, g, shape);
+): E.Either<SchedulerError, readonly [Tensor, TorchGenerator]> => drawTensor(normalsInto, g, shape);
 
 /**
  * Standard normal noise: `torch.randn(shape)` with the same seed gives the same numbers (see

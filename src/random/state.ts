@@ -6,7 +6,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { schedulerError, type SchedulerError } from '../errors.js';
-import { GeneratorValue, type TorchGenerator } from './generator.js';
+import { generatorOrThrow, makeGenerator, type TorchGenerator } from './generator.js';
 import { MT_N } from './mt19937.js';
 
 /** The value of {@link TorchGeneratorState.kind}: names the format, so that foreign data is refused. */
@@ -40,7 +40,8 @@ export interface TorchGeneratorState {
 }
 
 /**
- * The generator's state as plain, JSON-safe data.
+ * The generator's state as plain, JSON-safe data. Throws a `SchedulerException` (InvalidGeneratorState
+ * 'g') when `g` is not a generator the library made.
  *
  * @example
  * ```ts
@@ -51,7 +52,7 @@ export interface TorchGeneratorState {
  * ```
  */
 export const generatorState = (g: TorchGenerator): TorchGeneratorState => {
-  const source = g as GeneratorValue;
+  const source = generatorOrThrow(g, 'g');
   return Object.freeze({
     kind: TORCH_GENERATOR_STATE_KIND,
     seed: source.seed.toString(10),
@@ -112,5 +113,5 @@ export const fromGeneratorState = (state: unknown): E.Either<SchedulerError, Tor
   }
   // -0 and +0 give the same draws (normal() adds 0); keep +0 so that export and import agree.
   const cache = cachedNormal === null ? null : cachedNormal + 0;
-  return E.right(new GeneratorValue(BigInt(seed), copy, index, cache));
+  return E.right(makeGenerator(BigInt(seed), copy, index, cache));
 };

@@ -2,8 +2,9 @@ import * as E from 'fp-ts/lib/Either.js';
 import { schedulerError, type SchedulerError } from '../errors.js';
 import { activeKernels } from '../kernels/select.js';
 import type { Kernels, Workspace } from '../kernels/types.js';
-import { isGeneratorValue } from '../random/generator.js';
-import { randnInto, type TorchGenerator } from '../random/index.js';
+import { isGeneratorValue, notAGenerator, type GeneratorValue } from '../random/generator.js';
+import type { TorchGenerator } from '../random/index.js';
+import { normalsInto } from '../random/randn.js';
 import { checkNoisedTimestep, coefficientsOf } from '../step/posteriorCoefficients.js';
 import { planOf, runPosterior, type PassPlan } from '../step/posteriorPass.js';
 import { checkModelOutput, contiguousItems, zeroSnrError } from '../step/posteriorStepInto.js';
@@ -71,7 +72,7 @@ const planLoop = (s: DDPMScheduler, model: unknown, xT: unknown, options: unknow
   }
   const { generator, onStep } = options as { generator?: unknown; onStep?: unknown };
   if (generator !== undefined && !isGeneratorValue(generator)) {
-    return E.left(schedulerError('InvalidGeneratorState', 'options.generator', generator, 'a generator made by torchGenerator or fromGeneratorState'));
+    return E.left(notAGenerator('options.generator', generator));
   }
   if (onStep !== undefined && typeof onStep !== 'function') {
     return E.left(schedulerError('InvalidOption', 'options.onStep', onStep, 'a function (event) => void'));
@@ -129,7 +130,7 @@ const advance = (p: SamplingPlan, work: Workspace, state: LoopState, index: numb
   if (E.isLeft(checked)) return checked;
   let generator = state.generator;
   // diffusers draws randn(sample.shape) exactly when the step adds noise
-  if (coefficients.addsNoise) generator = randnInto(work.noise.data, generator as TorchGenerator);
+  if (coefficients.addsNoise) generator = normalsInto(work.noise.data, generator as GeneratorValue);
   const [prediction, variance] = checked.right;
   // the workspace is contiguous; only the model's output may need a contiguous copy
   runPosterior(

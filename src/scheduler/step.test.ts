@@ -3,6 +3,7 @@ import ndarray from 'ndarray';
 import { absSum, deterministicTensor, dummyModel, unwrap } from '../../test-utils/diffusersTest.js';
 import { randn, torchGenerator, type TorchGenerator } from '../random/index.js';
 import { addNoise } from './addNoise.js';
+import { denoise } from './denoise.js';
 import { createScheduler } from './scheduler.js';
 import { setTimesteps } from './setTimesteps.js';
 import { step } from './step.js';
@@ -124,5 +125,23 @@ describe('step through the scheduler', () => {
     expect(r.prevSample.shape).toEqual([4, 3, 8, 8]);
     expect(r.predOriginalSample.shape).toEqual([4, 3, 8, 8]);
     expect(ndarray(r.prevSample.data, r.prevSample.shape).get(0, 0, 0, 0)).toBe(r.prevSample.data[0]);
+  });
+});
+
+describe('step and the loops refuse a forged generator, naming the parameter', () => {
+  const s = E.getOrElseW(() => { throw new Error('scheduler'); })(createScheduler());
+  const sample = deterministicTensor();
+  const fake = { ...torchGenerator(0) };
+
+  it("step: InvalidGeneratorState 'generator', before any draw", () => {
+    const r = step(s, { modelOutput: sample, timestep: 500, sample, generator: fake as never });
+    expect(E.isLeft(r) && [r.left._tag, r.left.parameter]).toEqual(['InvalidGeneratorState', 'generator']);
+  });
+
+  it("denoise: InvalidGeneratorState 'options.generator', before the model is called", () => {
+    let calls = 0;
+    const r = denoise(s, (x) => (calls++, x), sample, { generator: fake as never });
+    expect(E.isLeft(r) && [r.left._tag, r.left.parameter]).toEqual(['InvalidGeneratorState', 'options.generator']);
+    expect(calls).toBe(0);
   });
 });

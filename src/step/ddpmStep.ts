@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { SchedulerError } from '../errors.js';
+import { isGeneratorValue, notAGenerator } from '../random/generator.js';
 import { tryRandn, type TorchGenerator } from '../random/index.js';
 import { allocate, checkTensor, type Tensor } from '../tensor/index.js';
 import { checkTimestepPair, coefficientsOf } from './posteriorCoefficients.js';
@@ -129,6 +130,7 @@ export const stepWith = (
   if (E.isLeft(model)) return model;
   let noise: Tensor | null = null;
   let generator = inputs.generator;
+  if (generator !== undefined && !isGeneratorValue(generator)) return E.left(notAGenerator('generator', generator));
   if (addsAnyNoise(coefficients)) {
     if (inputs.noise === undefined && generator !== undefined) {
       const drawn = tryRandn(generator, shape);
