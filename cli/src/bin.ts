@@ -5,7 +5,10 @@
  *
  * @module
  */
+import { readFileSync } from 'node:fs';
 import { main } from './main.js';
 import { nodeIo } from './nodeIo.js';
 
-process.exitCode = await main(process.argv.slice(2), nodeIo());
+// the package's own package.json, one folder above src/ and dist/ alike
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+process.exitCode = await main(process.argv.slice(2), nodeIo(version));

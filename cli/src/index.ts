@@ -16,9 +16,23 @@ export type { ScheduleSeries } from './scheduleSeries.js';
 export { formatScheduleTable } from './formatScheduleTable.js';
 export { scheduleJson, type ScheduleJson } from './scheduleJson.js';
 export { scheduleSvg } from './scheduleSvg.js';
-export { parseCli, SCHEDULE_FORMATS, USAGE, type CliCommand, type DemoCommand, type HelpCommand, type ScheduleCommand, type ScheduleFormat } from './parseCli.js';
+export {
+  MAX_SAMPLES,
+  MAX_STEPS,
+  parseCli,
+  SCHEDULE_FORMATS,
+  USAGE,
+  type CliCommand,
+  type DemoCommand,
+  type FlagSchedule,
+  type HelpCommand,
+  type ScheduleCommand,
+  type ScheduleFormat,
+  type VersionCommand,
+} from './parseCli.js';
 export { scheduleSeriesFor, withSteps } from './scheduleSeriesFor.js';
 export { runSchedule } from './runSchedule.js';
 export { runDemo, type DemoProgress, type DemoReport } from './runDemo.js';
 export { main, type CliIo } from './main.js';
 export { nodeIo } from './nodeIo.js';
+export { lineProgress } from './lineProgress.js';

@@ -17,6 +17,13 @@ describe('main', () => {
     expect(r.stdout).toContain('Usage: ddpm-scheduler <command> [options]');
   });
 
+  it('prints the version it is given for --version, and fails without one', async () => {
+    const out: string[] = [];
+    expect(await main(['--version'], { stdout: (s) => out.push(s), stderr: () => undefined, version: '1.2.3' })).toBe(0);
+    expect(out).toEqual(['1.2.3\n']);
+    expect((await run(['--version'])).code).toBe(1);
+  });
+
   it('exits 2 with the option, the value and a pointer to --help for bad arguments', async () => {
     const r = await run(['schedule', '--format', 'png']);
     expect(r.code).toBe(2);

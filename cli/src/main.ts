@@ -9,6 +9,8 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   /** A progress display for the demo's loop; none when absent. */
   readonly progress?: DemoProgress;
+  /** What `--version` prints (the package's version; bin.ts reads it from package.json). */
+  readonly version?: string;
 }
 
 const fail = (io: CliIo, message: string, code: number): number => {
@@ -20,7 +22,8 @@ const fail = (io: CliIo, message: string, code: number): number => {
 /**
  * The `ddpm-scheduler` command line: parses `argv` (the arguments after the script), runs the command
  * and returns the exit code: 0 on success, 2 for bad arguments, 1 when the command itself failed
- * (a config that does not load, a folder that cannot be written). Messages go to `io.stderr`.
+ * (a config that does not load, a folder that cannot be written). Messages go to `io.stderr`;
+ * `--version` prints `io.version`.
  *
  * @example
  * ```ts
@@ -33,6 +36,11 @@ export const main = async (argv: ReadonlyArray<string>, io: CliIo): Promise<numb
   const c = parsed.right;
   if (c.command === 'help') {
     io.stdout(c.text);
+    return 0;
+  }
+  if (c.command === 'version') {
+    if (io.version === undefined) return fail(io, 'the version is not known to this caller of main', 1);
+    io.stdout(`${io.version}\n`);
     return 0;
   }
   if (c.command === 'schedule') {

@@ -14,6 +14,8 @@ describe('nodeIo', () => {
       io.progress?.start(3);
       io.progress?.update(3);
       io.progress?.stop();
+      expect(io.version).toBeUndefined();
+      expect(nodeIo('9.9.9').version).toBe('9.9.9');
     } finally {
       out.mockRestore();
       err.mockRestore();

@@ -7,17 +7,25 @@ export const SCHEDULE_FORMATS = Object.freeze(['table', 'json', 'svg'] as const)
 /** One of {@link SCHEDULE_FORMATS}. */
 export type ScheduleFormat = (typeof SCHEDULE_FORMATS)[number];
 
+/**
+ * One schedule made from flags: a `--beta-schedule` with the flags written after it (before the next
+ * `--beta-schedule`), over the flags written before the first one, over diffusers' defaults.
+ */
+export interface FlagSchedule {
+  readonly betaSchedule: BetaSchedule;
+  readonly betaStart?: number;
+  readonly betaEnd?: number;
+  readonly numTrainTimesteps?: number;
+  readonly rescaleZeroSnr: boolean;
+}
+
 /** `ddpm-scheduler schedule ...`, parsed. */
 export interface ScheduleCommand {
   readonly command: 'schedule';
   /** scheduler_config.json files (or folders holding one), one schedule each. */
   readonly configs: ReadonlyArray<string>;
   /** Schedules made from the flags, one per --beta-schedule; empty when only --config was given. */
-  readonly betaSchedules: ReadonlyArray<BetaSchedule>;
-  readonly betaStart?: number;
-  readonly betaEnd?: number;
-  readonly numTrainTimesteps?: number;
-  readonly rescaleZeroSnr: boolean;
+  readonly schedules: ReadonlyArray<FlagSchedule>;
   readonly steps?: number;
   readonly spacing?: TimestepSpacing;
   readonly stepsOffset?: number;
@@ -41,8 +49,18 @@ export interface HelpCommand {
   readonly text: string;
 }
 
+/** `--version`: print the command line's version. */
+export interface VersionCommand {
+  readonly command: 'version';
+}
+
 /** What {@link parseCli} makes of the arguments. */
-export type CliCommand = ScheduleCommand | DemoCommand | HelpCommand;
+export type CliCommand = ScheduleCommand | DemoCommand | HelpCommand | VersionCommand;
+
+/** The most samples the demo draws: the grid of samples.png is then 32 rows of 8 (about 20 s at 1000 steps). */
+export const MAX_SAMPLES = 256;
+/** The most inference steps `--steps` takes (a schedule's T bounds it too: setTimesteps refuses more than T). */
+export const MAX_STEPS = 10_000;
 
 /** The text of `ddpm-scheduler --help`. */
 export const USAGE = `Usage: ddpm-scheduler <command> [options]
@@ -58,31 +76,35 @@ schedule options:
   --beta-end <x>              last beta (default 0.02)
   --num-train-timesteps <n>   training timesteps T (default 1000)
   --rescale-zero-snr          rescale the betas to zero terminal SNR
-  --steps <n>                 show the n inference timesteps instead of all T
+                              (these four apply to the --beta-schedule they follow; written before
+                              the first --beta-schedule, to every one)
+  --steps <n>                 show the n inference timesteps instead of all T (at most ${MAX_STEPS}, and T)
   --spacing <s>               ${TIMESTEP_SPACINGS.join(' | ')} (default: the config's, leading)
   --steps-offset <n>          offset added to leading timesteps (default: the config's, 0)
   --format <f>                ${SCHEDULE_FORMATS.join(' | ')} (default table); svg plots log-SNR and alphaBar
 
 demo options:
-  --steps <n>                 inference steps (default 1000)
+  --steps <n>                 inference steps (default 1000; at most ${MAX_STEPS}, and T)
   --spacing <s>               ${TIMESTEP_SPACINGS.join(' | ')} (default: the config's)
   --seed <n>                  torch.manual_seed of the noise (default 0)
   --out <dir>                 where to write the pictures (default demo-output)
   --config <file>             a scheduler_config.json to sample with (default: diffusers' defaults)
-  --samples <n>               how many samples (default 32)
+  --samples <n>               how many samples (default 32, at most ${MAX_SAMPLES})
 
   -h, --help                  show this text
+  -v, --version               print the version
 `;
 
 const invalid = (parameter: string, received: unknown, allowed: string, detail?: string): E.Either<SchedulerError, never> =>
   E.left(schedulerError('InvalidOption', parameter, received, allowed, detail));
 
-const integer = (name: string, value: string | undefined, min: number): E.Either<SchedulerError, number | undefined> => {
+const integer = (name: string, value: string | undefined, min: number, max?: number): E.Either<SchedulerError, number | undefined> => {
   if (value === undefined) return E.right(undefined);
   const n = Number(value);
-  return /^\s*[-+]?\d+\s*$/.test(value) && Number.isSafeInteger(n) && n >= min
+  const allowed = max === undefined ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
+  return /^\s*[-+]?\d+\s*$/.test(value) && Number.isSafeInteger(n) && n >= min && (max === undefined || n <= max)
     ? E.right(n)
-    : invalid(`--${name}`, value, `an integer >= ${min}`);
+    : invalid(`--${name}`, value, allowed);
 };
 
 const real = (name: string, value: string | undefined): E.Either<SchedulerError, number | undefined> => {
@@ -120,62 +142,117 @@ const DEMO_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+// parseArgs reads `--seed -1` as two options; a string option followed by a negative number takes it as
+// its value, as `--seed=-1` does.
+const joinNegativeValues = (args: ReadonlyArray<string>, options: Readonly<Record<string, { readonly type: string }>>): string[] => {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const next = args[i + 1];
+    const name = arg.startsWith('--') && !arg.includes('=') ? arg.slice(2) : undefined;
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
+};
+
 // parseArgs throws on unknown options and missing values; turn that into an error value naming the option.
 const parse = <O extends typeof SCHEDULE_OPTIONS | typeof DEMO_OPTIONS>(command: string, args: ReadonlyArray<string>, options: O) => {
   try {
-    return E.right(parseArgs({ args: [...args], options, strict: true, allowPositionals: false }).values);
+    return E.right(parseArgs({ args: joinNegativeValues(args, options), options, strict: true, allowPositionals: false, tokens: true }));
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     return invalid(command, args.join(' '), `the options listed by --help`, message);
   }
 };
 
+/** The flags one schedule is made from, as written (checked afterwards). */
+interface FlagsText {
+  betaSchedule?: string;
+  'beta-start'?: string;
+  'beta-end'?: string;
+  'num-train-timesteps'?: string;
+  'rescale-zero-snr'?: boolean;
+}
+const SCHEDULE_FLAGS = ['beta-start', 'beta-end', 'num-train-timesteps', 'rescale-zero-snr'] as const;
+
+const flagSchedule = (shared: FlagsText, own: FlagsText): E.Either<SchedulerError, FlagSchedule> => {
+  const text: FlagsText = { ...shared, ...own };
+  const betaSchedule = oneOf('beta-schedule', text.betaSchedule ?? 'linear', BETA_SCHEDULES);
+  const betaStart = real('beta-start', text['beta-start']);
+  const betaEnd = real('beta-end', text['beta-end']);
+  const numTrainTimesteps = integer('num-train-timesteps', text['num-train-timesteps'], 1);
+  if (E.isLeft(betaSchedule)) return betaSchedule;
+  if (E.isLeft(betaStart)) return betaStart;
+  if (E.isLeft(betaEnd)) return betaEnd;
+  if (E.isLeft(numTrainTimesteps)) return numTrainTimesteps;
+  return E.right({
+    betaSchedule: betaSchedule.right as BetaSchedule,
+    rescaleZeroSnr: text['rescale-zero-snr'] === true,
+    ...(betaStart.right === undefined ? {} : { betaStart: betaStart.right }),
+    ...(betaEnd.right === undefined ? {} : { betaEnd: betaEnd.right }),
+    ...(numTrainTimesteps.right === undefined ? {} : { numTrainTimesteps: numTrainTimesteps.right }),
+  });
+};
+
 const parseSchedule = (args: ReadonlyArray<string>): E.Either<SchedulerError, CliCommand> => {
   const parsed = parse('schedule', args, SCHEDULE_OPTIONS);
   if (E.isLeft(parsed)) return parsed;
-  const v = parsed.right;
+  const v = parsed.right.values;
   if (v.help === true) return E.right({ command: 'help', text: USAGE });
-  const schedules: BetaSchedule[] = [];
-  for (const name of v['beta-schedule'] ?? []) {
-    const checked = oneOf('beta-schedule', name, BETA_SCHEDULES);
-    if (E.isLeft(checked)) return checked;
-    schedules.push(checked.right as BetaSchedule);
+  // In the order written: the schedule flags before the first --beta-schedule are shared, the later ones
+  // belong to the --beta-schedule they follow.
+  const shared: FlagsText = {};
+  const own: FlagsText[] = [];
+  for (const token of parsed.right.tokens) {
+    if (token.kind !== 'option') continue;
+    if (token.name === 'beta-schedule') {
+      own.push({ betaSchedule: token.value as string });
+    } else if ((SCHEDULE_FLAGS as ReadonlyArray<string>).includes(token.name)) {
+      const target = own[own.length - 1] ?? shared;
+      (target as Record<string, unknown>)[token.name] = token.name === 'rescale-zero-snr' ? true : token.value;
+    }
   }
-  const betaStart = real('beta-start', v['beta-start']);
-  const betaEnd = real('beta-end', v['beta-end']);
-  const numTrainTimesteps = integer('num-train-timesteps', v['num-train-timesteps'], 1);
-  const steps = integer('steps', v.steps, 1);
+  const configs = v.config ?? [];
+  // schedule flags without a --beta-schedule make one linear schedule; --config alone makes none
+  const flagged = Object.keys(shared).length > 0;
+  const texts = own.length > 0 ? own : configs.length === 0 || flagged ? [{}] : [];
+  const schedules: FlagSchedule[] = [];
+  for (const text of texts) {
+    const made = flagSchedule(shared, text);
+    if (E.isLeft(made)) return made;
+    schedules.push(made.right);
+  }
+  const steps = integer('steps', v.steps, 1, MAX_STEPS);
   const stepsOffset = integer('steps-offset', v['steps-offset'], 0);
   const spacing = oneOf('spacing', v.spacing, TIMESTEP_SPACINGS);
   const format = oneOf('format', v.format, SCHEDULE_FORMATS);
-  for (const r of [betaStart, betaEnd, numTrainTimesteps, steps, stepsOffset, spacing, format]) if (E.isLeft(r)) return r;
-  const configs = v.config ?? [];
-  const flagged =
-    v['beta-start'] !== undefined || v['beta-end'] !== undefined || v['num-train-timesteps'] !== undefined || v['rescale-zero-snr'] === true;
-  const betaSchedules = schedules.length > 0 ? schedules : configs.length === 0 || flagged ? (['linear'] as BetaSchedule[]) : [];
-  const right = <A>(r: E.Either<SchedulerError, A>) => (r as E.Right<A>).right;
+  if (E.isLeft(steps)) return steps;
+  if (E.isLeft(stepsOffset)) return stepsOffset;
+  if (E.isLeft(spacing)) return spacing;
+  if (E.isLeft(format)) return format;
   return E.right({
     command: 'schedule',
     configs,
-    betaSchedules,
-    rescaleZeroSnr: v['rescale-zero-snr'] === true,
-    format: right(format) ?? 'table',
-    ...(right(betaStart) === undefined ? {} : { betaStart: right(betaStart) }),
-    ...(right(betaEnd) === undefined ? {} : { betaEnd: right(betaEnd) }),
-    ...(right(numTrainTimesteps) === undefined ? {} : { numTrainTimesteps: right(numTrainTimesteps) }),
-    ...(right(steps) === undefined ? {} : { steps: right(steps) }),
-    ...(right(stepsOffset) === undefined ? {} : { stepsOffset: right(stepsOffset) }),
-    ...(right(spacing) === undefined ? {} : { spacing: right(spacing) }),
-  } as ScheduleCommand);
+    schedules,
+    format: format.right ?? 'table',
+    ...(steps.right === undefined ? {} : { steps: steps.right }),
+    ...(stepsOffset.right === undefined ? {} : { stepsOffset: stepsOffset.right }),
+    ...(spacing.right === undefined ? {} : { spacing: spacing.right }),
+  });
 };
 
 const parseDemo = (args: ReadonlyArray<string>): E.Either<SchedulerError, CliCommand> => {
   const parsed = parse('demo', args, DEMO_OPTIONS);
   if (E.isLeft(parsed)) return parsed;
-  const v = parsed.right;
+  const v = parsed.right.values;
   if (v.help === true) return E.right({ command: 'help', text: USAGE });
-  const steps = integer('steps', v.steps, 1);
-  const samples = integer('samples', v.samples, 1);
+  const steps = integer('steps', v.steps, 1, MAX_STEPS);
+  const samples = integer('samples', v.samples, 1, MAX_SAMPLES);
   const spacing = oneOf('spacing', v.spacing, TIMESTEP_SPACINGS);
   if (E.isLeft(steps)) return steps;
   if (E.isLeft(samples)) return samples;
@@ -196,21 +273,23 @@ const parseDemo = (args: ReadonlyArray<string>): E.Either<SchedulerError, CliCom
 
 /**
  * Parses the arguments of the `ddpm-scheduler` command line (without `node` and the script): a command,
- * `schedule` or `demo`, and its options, with `node:util`'s `parseArgs`. No arguments, `help`,
- * `--help` or `-h` give the usage text. Unknown commands and options, missing values and values out
+ * `schedule` or `demo`, and its options, with `node:util`'s `parseArgs` (a negative number may follow
+ * its option: `--seed -1`). No arguments, `help`, `--help` or `-h` give the usage text; `--version` or
+ * `-v` the version command. Unknown commands and options, missing values and values out
  * of range come back as `InvalidOption` errors that name the option, the value and what is allowed.
  *
  * @example
  * ```ts
  * parseCli(['schedule', '--steps', '10', '--format', 'json']);
- * // right({ command: 'schedule', steps: 10, format: 'json', betaSchedules: ['linear'], ... })
+ * // right({ command: 'schedule', steps: 10, format: 'json', schedules: [{ betaSchedule: 'linear', rescaleZeroSnr: false }], ... })
  * parseCli(['schedule', '--steps', 'ten']);
- * // left: '--steps: received "ten"; allowed: an integer >= 1'
+ * // left: '--steps: received "ten"; allowed: an integer from 1 to 10000'
  * ```
  */
 export const parseCli = (argv: ReadonlyArray<string>): E.Either<SchedulerError, CliCommand> => {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') return E.right({ command: 'help', text: USAGE });
+  if (command === '--version' || command === '-v') return rest.length === 0 ? E.right({ command: 'version' }) : invalid('--version', rest.join(' '), 'no other arguments');
   if (command === 'schedule') return parseSchedule(rest);
   if (command === 'demo') return parseDemo(rest);
   return invalid('command', command, 'schedule or demo (see --help)');

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { ScheduleCommand } from './parseCli.js';
 import { runSchedule } from './runSchedule.js';
 
-const base: ScheduleCommand = { command: 'schedule', configs: [], betaSchedules: ['linear'], rescaleZeroSnr: false, format: 'table' };
+const base: ScheduleCommand = { command: 'schedule', configs: [], schedules: [{ betaSchedule: 'linear', rescaleZeroSnr: false }], format: 'table' };
 const text = async (c: Partial<ScheduleCommand>) => {
   const r = await runSchedule({ ...base, ...c });
   if (E.isLeft(r)) throw new Error(r.left.message);

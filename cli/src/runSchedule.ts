@@ -12,7 +12,7 @@ import { scheduleSvg } from './scheduleSvg.js';
  *
  * @example
  * ```ts
- * const text = await runSchedule({ command: 'schedule', configs: [], betaSchedules: ['linear'], rescaleZeroSnr: false, format: 'json' });
+ * const text = await runSchedule({ command: 'schedule', configs: [], schedules: [{ betaSchedule: 'linear', rescaleZeroSnr: false }], format: 'json' });
  * JSON.parse(E.getOrElse(() => '{}')(text)).schedules[0].rows.length; // 1000
  * ```
  */

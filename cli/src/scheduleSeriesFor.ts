@@ -29,7 +29,7 @@ const stepsLabel = (o: Overrides, s: DDPMScheduler): string =>
 
 /**
  * The schedules a `schedule` command asks for: one per `--config` file (read with `loadScheduler`), then
- * one per `--beta-schedule` built from the flags over diffusers' defaults, each with the command's
+ * one per `--beta-schedule` built from its own flags over diffusers' defaults, each with the command's
  * spacing and steps applied and a label for tables and legends. Stops at the first error.
  *
  * @example
@@ -45,20 +45,20 @@ export const scheduleSeriesFor = async (c: ScheduleCommand): Promise<E.Either<Sc
     if (E.isLeft(s)) return s;
     series.push({ label: `${path}${stepsLabel(c, s.right)}`, scheduler: s.right });
   }
-  for (const betaSchedule of c.betaSchedules) {
+  for (const f of c.schedules) {
     const created = createScheduler({
-      betaSchedule,
-      rescaleBetasZeroSnr: c.rescaleZeroSnr,
-      ...(c.betaStart === undefined ? {} : { betaStart: c.betaStart }),
-      ...(c.betaEnd === undefined ? {} : { betaEnd: c.betaEnd }),
-      ...(c.numTrainTimesteps === undefined ? {} : { numTrainTimesteps: c.numTrainTimesteps }),
+      betaSchedule: f.betaSchedule,
+      rescaleBetasZeroSnr: f.rescaleZeroSnr,
+      ...(f.betaStart === undefined ? {} : { betaStart: f.betaStart }),
+      ...(f.betaEnd === undefined ? {} : { betaEnd: f.betaEnd }),
+      ...(f.numTrainTimesteps === undefined ? {} : { numTrainTimesteps: f.numTrainTimesteps }),
     });
     const s = E.flatMap((l: DDPMScheduler) => withSteps(l, c))(created);
     if (E.isLeft(s)) return s;
     const { betaStart, betaEnd, numTrainTimesteps } = s.right.config;
-    const betas = betaSchedule === 'squaredcos_cap_v2' || betaSchedule === 'laplace' ? '' : ` ${betaStart}..${betaEnd}`;
-    const rescaled = c.rescaleZeroSnr ? ', zero-SNR rescale' : '';
-    series.push({ label: `${betaSchedule}${betas}, T=${numTrainTimesteps}${rescaled}${stepsLabel(c, s.right)}`, scheduler: s.right });
+    const betas = f.betaSchedule === 'squaredcos_cap_v2' || f.betaSchedule === 'laplace' ? '' : ` ${betaStart}..${betaEnd}`;
+    const rescaled = f.rescaleZeroSnr ? ', zero-SNR rescale' : '';
+    series.push({ label: `${f.betaSchedule}${betas}, T=${numTrainTimesteps}${rescaled}${stepsLabel(c, s.right)}`, scheduler: s.right });
   }
   return E.right(series);
 };
