@@ -42,6 +42,11 @@ describe('showValue', () => {
     expect(showValue(deep)).toBe('[[an array of length 1]]');
   });
 
+  it('shows an error, an abort reason included, by its name and message', () => {
+    expect(showValue(new RangeError('too big'))).toBe('RangeError: too big');
+    expect(showValue(new DOMException('This operation was aborted', 'AbortError'))).toBe('AbortError: This operation was aborted');
+  });
+
   it('cuts long strings', () => {
     expect(showValue('x'.repeat(500)).length).toBeLessThan(100);
   });

@@ -22,6 +22,8 @@
  * - `ZeroTerminalSnr`: a prediction type that is undefined where alphasCumprod is 0.
  * - `InvalidConfig`: a config or scheduler_config.json that is not of the right form.
  * - `IoError`: a file that could not be read or written (Node entry point only).
+ * - `Aborted`: a loop stopped at a step boundary because its `options.signal` was aborted
+ *   (`received` is the signal's `reason`).
  */
 export type SchedulerErrorTag =
   | 'InvalidOption'
@@ -34,7 +36,8 @@ export type SchedulerErrorTag =
   | 'InvalidGeneratorState'
   | 'ZeroTerminalSnr'
   | 'InvalidConfig'
-  | 'IoError';
+  | 'IoError'
+  | 'Aborted';
 
 /** What every error says: which parameter, what was received, what is allowed. */
 export interface SchedulerErrorOf<Tag extends SchedulerErrorTag> {
@@ -61,6 +64,11 @@ export type SchedulerError =
 
 const MAX_SHOWN = 80;
 
+const isErrorLike = (value: unknown): value is { readonly name: unknown; readonly message: unknown } => {
+  const tag = Object.prototype.toString.call(value);
+  return value instanceof Error || tag === '[object Error]' || tag === '[object DOMException]';
+};
+
 /**
  * Formats a received value for a message: numbers keep `-0`, `NaN` and `Infinity` readable, bigints
  * get their `n`, long or nested arrays and long strings are cut so that messages stay short (and
@@ -76,6 +84,9 @@ export const showValue = (value: unknown, depth = 0): string => {
   if (value === undefined) return 'undefined';
   if (value === null) return 'null';
   if (typeof value === 'function') return 'a function';
+  // an abort reason (DOMException, Error) says more by its name and message than by its (empty) JSON;
+  // the tag, not instanceof, so that errors from another realm (a worker, a vm context) count too
+  if (isErrorLike(value)) return `${String(value.name)}: ${String(value.message)}`;
   if (ArrayBuffer.isView(value)) {
     const name = value.constructor.name;
     const length = (value as unknown as { length?: number }).length;

@@ -7,6 +7,28 @@ import type { DDPMConfig } from './config.js';
 import { denoise, denoiseAsync, type StepEvent } from './denoise.js';
 import { createScheduler } from './scheduler.js';
 import { setTimesteps } from './setTimesteps.js';
+import { step } from './step.js';
+
+// The kernels as they are, with each loop workspace's release counted, so that the tests can see that a
+// loop frees what it took on every way out (mock-prefixed: jest.mock's factory may name it).
+const mockWorkspaces = { taken: 0, released: 0 };
+jest.mock('../kernels/select.js', () => {
+  const actual = jest.requireActual('../kernels/select.js');
+  return {
+    ...actual,
+    activeKernels: () => {
+      const kernels = actual.activeKernels();
+      return {
+        ...kernels,
+        workspace: (shape: ReadonlyArray<number>) => {
+          const work = kernels.workspace(shape);
+          mockWorkspaces.taken++;
+          return { ...work, release: () => (mockWorkspaces.released++, work.release()) };
+        },
+      };
+    },
+  };
+});
 
 interface LoopCase {
   readonly name: string;
@@ -105,6 +127,96 @@ describe('denoise', () => {
     const async_ = unwrap(r);
     expect(Array.from(async_.sample.data)).toEqual(Array.from(sync.sample.data));
     expect(events).toEqual([800, 600, 400, 200, 0]);
+  });
+
+  it('gives onStep previews: each event\'s predOriginalSample is step()\'s x0 for that step, kept unchanged to the end', () => {
+    const previews: { x0: Tensor; copy: number[] }[] = [];
+    const inputs: Tensor[] = [];
+    unwrap(
+      denoise(s, (x, t) => (inputs.push(x), model(x, t)), deterministicTensor(), {
+        generator: torchGenerator(3),
+        onStep: (e) => previews.push({ x0: e.predOriginalSample, copy: Array.from(e.predOriginalSample.data) }),
+      }),
+    );
+    expect(previews).toHaveLength(5);
+    // the loop never writes a tensor it handed out: every preview still holds the values it had
+    for (const p of previews) expect(Array.from(p.x0.data)).toEqual(p.copy);
+    expect(new Set(previews.map((p) => p.x0.data)).size).toBe(5);
+    // and each is the x0 that step() predicts from that step's input (noise does not enter x0)
+    previews.forEach((p, i) => {
+      const one = unwrap(step(s, { modelOutput: model(inputs[i] as Tensor, s.timesteps[i] as number), timestep: s.timesteps[i] as number, sample: inputs[i] as Tensor, generator: torchGenerator(0) }));
+      expect(p.copy).toEqual(Array.from(one.predOriginalSample.data));
+    });
+  });
+
+  it('stops before the next model call with an Aborted error when onStep aborts the signal, and frees its workspace', () => {
+    const controller = new AbortController();
+    const calls: number[] = [];
+    const before = { ...mockWorkspaces };
+    const r = denoise(s, (x, t) => (calls.push(t), model(x, t)), deterministicTensor(), {
+      generator: torchGenerator(0),
+      signal: controller.signal,
+      onStep: (e) => e.index === 1 && controller.abort(),
+    });
+    expect(calls).toEqual([800, 600]);
+    expect(E.isLeft(r) && [r.left._tag, r.left.parameter]).toEqual(['Aborted', 'options.signal']);
+    expect(E.isLeft(r) && r.left.received).toBe(controller.signal.reason);
+    expect(E.isLeft(r) && r.left.message).toBe(
+      'options.signal: received AbortError: This operation was aborted; allowed: a signal that is not aborted (stopped before step 3 of 5)',
+    );
+    expect(mockWorkspaces.taken - before.taken).toBe(1);
+    expect(mockWorkspaces.released - before.released).toBe(1);
+  });
+
+  it('calls no model when the signal is aborted already', async () => {
+    let calls = 0;
+    const r = await denoiseAsync(s, async (x, t) => (calls++, model(x, t)), deterministicTensor(), { generator: torchGenerator(0), signal: AbortSignal.abort('user') });
+    expect(calls).toBe(0);
+    expect(E.isLeft(r) && [r.left._tag, r.left.received]).toEqual(['Aborted', 'user']);
+  });
+
+  it('denoiseAsync drops the output of a model call during which the signal was aborted, and frees its workspace', async () => {
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const before = { ...mockWorkspaces };
+    const r = await denoiseAsync(
+      s,
+      async (x, t) => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        if (t === 400) controller.abort(new Error('cancelled by the user'));
+        return model(x, t);
+      },
+      deterministicTensor(),
+      { generator: torchGenerator(0), signal: controller.signal, onStep: (e) => seen.push(e.timestep) },
+    );
+    // the step at 400 never ran: no event, the error says where the loop stopped
+    expect(seen).toEqual([800, 600]);
+    expect(E.isLeft(r) && r.left._tag).toBe('Aborted');
+    expect(E.isLeft(r) && r.left.message).toContain('received Error: cancelled by the user; allowed: a signal that is not aborted (stopped at the model output of step 3 of 5)');
+    expect(mockWorkspaces.released - before.released).toBe(mockWorkspaces.taken - before.taken);
+    expect(mockWorkspaces.taken - before.taken).toBe(1);
+  });
+
+  it('frees its workspace when the model throws', () => {
+    const before = { ...mockWorkspaces };
+    expect(() => denoise(s, () => { throw new Error('the model failed'); }, deterministicTensor(), { generator: torchGenerator(0) })).toThrow('the model failed');
+    expect(mockWorkspaces.released - before.released).toBe(1);
+  });
+
+  it('runs to the end with a signal that is never aborted, with the numbers of a loop without one', async () => {
+    const plain = unwrap(denoise(s, model, deterministicTensor(), { generator: torchGenerator(5) }));
+    const signalled = unwrap(await denoiseAsync(s, async (x, t) => model(x, t), deterministicTensor(), { generator: torchGenerator(5), signal: new AbortController().signal }));
+    expect(Array.from(signalled.sample.data)).toEqual(Array.from(plain.sample.data));
+  });
+
+  it('refuses a signal that is not AbortSignal-like, before calling the model', () => {
+    for (const signal of [true, 'abort', {}, { aborted: 'no' }, null]) {
+      let calls = 0;
+      const r = denoise(s, (x, t) => (calls++, model(x, t)), deterministicTensor(), { generator: torchGenerator(0), signal } as never);
+      expect(E.isLeft(r) && [r.left._tag, r.left.parameter]).toEqual(['InvalidOption', 'options.signal']);
+      expect(calls).toBe(0);
+    }
+    expect(E.isRight(denoise(s, model, deterministicTensor(), { generator: torchGenerator(0), signal: { aborted: false } }))).toBe(true);
   });
 
   it('refuses an xT that is not a tensor, with a typed error', () => {

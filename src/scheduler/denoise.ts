@@ -13,7 +13,17 @@ import { allocate, checkTensor, copyStrided, type Tensor } from '../tensor/index
 import { isDDPMScheduler, notAScheduler, type DDPMScheduler } from './scheduler.js';
 import { schedulerStepOptions } from './step.js';
 
-/** What `onStep` hears after each step: for progress bars and previews. */
+/**
+ * What `onStep` hears after each step: for progress bars and previews. Both tensors are new for each
+ * event and never written again, so a callback may keep them (a preview gallery, a trajectory) without
+ * copying; they are ordinary `Float32Array` tensors of xT's shape on every backend.
+ *
+ * @example
+ * ```ts
+ * // a preview every 10 steps: the model's current estimate of the final image, x0 (eq. 15)
+ * const onStep = (e: StepEvent) => e.index % 10 === 0 && showImage(e.predOriginalSample);
+ * ```
+ */
 export interface StepEvent {
   /** 0 for the first step. */
   readonly index: number;
@@ -21,8 +31,22 @@ export interface StepEvent {
   readonly timestep: number;
   /** The number of steps of the loop. */
   readonly total: number;
+  /** x_{t-1}, the sample after this step: the model's next input (the loop's result after the last step). */
   readonly prevSample: Tensor;
+  /**
+   * The predicted x0 of this step, after clipping or thresholding as the config says: what diffusers'
+   * `step` returns as `pred_original_sample`, the usual preview of a diffusion loop.
+   */
   readonly predOriginalSample: Tensor;
+}
+
+/**
+ * What a loop needs of an `AbortSignal`: the platform's (`AbortController`'s `signal`,
+ * `AbortSignal.timeout(ms)`) or any object with its `aborted` flag and `reason`.
+ */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
 }
 
 /** Options of a sampling loop. */
@@ -31,6 +55,12 @@ export interface DenoiseOptions {
   readonly generator?: TorchGenerator;
   /** Called after every step with its results. */
   readonly onStep?: (event: StepEvent) => void;
+  /**
+   * Stops the loop at the next step boundary once aborted (checked before each model call and after
+   * each model output arrives): the loop returns an `Aborted` error whose `received` is the signal's
+   * `reason`, and frees its workspace.
+   */
+  readonly signal?: AbortSignalLike;
 }
 
 /** The end of a sampling loop: x_0 and the generator after the last draw. */
@@ -57,7 +87,11 @@ interface SamplingPlan {
   readonly kernels: Kernels;
   readonly generator: TorchGenerator | undefined;
   readonly onStep: ((event: StepEvent) => void) | undefined;
+  readonly signal: AbortSignalLike | undefined;
 }
+
+const isAbortSignalLike = (x: unknown): x is AbortSignalLike =>
+  typeof x === 'object' && x !== null && typeof (x as { aborted?: unknown }).aborted === 'boolean';
 
 /** Checks the loop's arguments and plans its steps; nothing is allocated or called yet. */
 const planLoop = (s: DDPMScheduler, model: unknown, xT: unknown, options: unknown): E.Either<SchedulerError, SamplingPlan> => {
@@ -68,14 +102,17 @@ const planLoop = (s: DDPMScheduler, model: unknown, xT: unknown, options: unknow
   const checked = checkTensor(xT, 'xT');
   if (E.isLeft(checked)) return checked;
   if (typeof options !== 'object' || options === null) {
-    return E.left(schedulerError('InvalidOption', 'options', options, 'an object { generator?, onStep? }'));
+    return E.left(schedulerError('InvalidOption', 'options', options, 'an object { generator?, onStep?, signal? }'));
   }
-  const { generator, onStep } = options as { generator?: unknown; onStep?: unknown };
+  const { generator, onStep, signal } = options as { generator?: unknown; onStep?: unknown; signal?: unknown };
   if (generator !== undefined && !isGeneratorValue(generator)) {
     return E.left(notAGenerator('options.generator', generator));
   }
   if (onStep !== undefined && typeof onStep !== 'function') {
     return E.left(schedulerError('InvalidOption', 'options.onStep', onStep, 'a function (event) => void'));
+  }
+  if (signal !== undefined && !isAbortSignalLike(signal)) {
+    return E.left(schedulerError('InvalidOption', 'options.signal', signal, 'an AbortSignal (new AbortController().signal) or an object with a boolean `aborted`'));
   }
   const stepOptions = schedulerStepOptions(s);
   const steps: PlannedStep[] = [];
@@ -103,8 +140,15 @@ const planLoop = (s: DDPMScheduler, model: unknown, xT: unknown, options: unknow
     kernels: activeKernels(),
     generator: generator as TorchGenerator | undefined,
     onStep: onStep as ((event: StepEvent) => void) | undefined,
+    signal: signal as AbortSignalLike | undefined,
   });
 };
+
+/** The `Aborted` error when the plan's signal is aborted at this boundary (before step `index`), else null. */
+const abortedAt = (p: SamplingPlan, index: number, when: string): SchedulerError | null =>
+  p.signal?.aborted === true
+    ? schedulerError('Aborted', 'options.signal', p.signal.reason, 'a signal that is not aborted', `stopped ${when} step ${index + 1} of ${p.steps.length}`)
+    : null;
 
 /** A new ordinary tensor with the values of a contiguous one. */
 const snapshot = (t: Tensor): Tensor => {
@@ -169,7 +213,12 @@ const result = (state: LoopState): DenoiseResult =>
  * Checked once, before the model is first called: the scheduler, the model (a function), xT, the
  * options, every step's coefficients (epsilon prediction at zero terminal SNR is refused here) and
  * that a generator is given when a step adds noise. Then each iteration checks the model output,
- * draws the noise and runs one pass; the first error stops the loop and is returned.
+ * draws the noise and runs one pass; the first error stops the loop and is returned. An aborted
+ * `options.signal` (aborted by `onStep` or the model, here) stops it at the next step boundary with
+ * an `Aborted` error.
+ *
+ * Previews: `onStep` gets each step's `predOriginalSample` (the predicted x0, clipped or thresholded
+ * as configured) and `prevSample`, new tensors that the loop never writes again.
  *
  * Memory: the loop steps one sample buffer in place and draws each step's noise into one noise buffer;
  * on the WebAssembly backend these (and x0) are `allocTensor` tensors, so that the step and the draw run
@@ -197,7 +246,12 @@ export const denoise = (
   let state: LoopState = { input: xT, generator: p.generator };
   try {
     for (let i = 0; i < p.steps.length; i++) {
-      const next = advance(p, work, state, i, model(state.input, (p.steps[i] as PlannedStep).timestep));
+      const before = abortedAt(p, i, 'before');
+      if (before !== null) return E.left(before);
+      const output = model(state.input, (p.steps[i] as PlannedStep).timestep);
+      const after = abortedAt(p, i, 'at the model output of');
+      if (after !== null) return E.left(after);
+      const next = advance(p, work, state, i, output);
       if (E.isLeft(next)) return next;
       state = next.right;
     }
@@ -212,9 +266,18 @@ export const denoise = (
  * awaits each prediction in turn. Gives exactly the numbers of `denoise` for the same model, with the
  * same checks and the same memory.
  *
+ * Cancelling: with `options.signal` (an `AbortController`'s, or `AbortSignal.timeout(ms)`), the loop
+ * checks the signal before each model call and again when the output arrives; once it is aborted the
+ * promise resolves (it does not reject: errors are values here) to `left` of an `Aborted` error whose
+ * `received` is `signal.reason`, the output of a model call in flight is dropped, and the loop's
+ * workspace is freed. The model itself may take the same signal to stop its own work sooner.
+ *
  * @example
  * ```ts
- * const out = await denoiseAsync(s, async (x, t) => toTensor(await session.run(feeds(x, t))), xT, { generator: g });
+ * const controller = new AbortController();
+ * cancelButton.onclick = () => controller.abort();
+ * const out = await denoiseAsync(s, async (x, t) => toTensor(await session.run(feeds(x, t))), xT, { generator: g, signal: controller.signal });
+ * if (E.isLeft(out) && out.left._tag === 'Aborted') console.log('cancelled');
  * ```
  */
 export const denoiseAsync = async (
@@ -230,7 +293,13 @@ export const denoiseAsync = async (
   let state: LoopState = { input: xT, generator: p.generator };
   try {
     for (let i = 0; i < p.steps.length; i++) {
-      const next = advance(p, work, state, i, await model(state.input, (p.steps[i] as PlannedStep).timestep));
+      const before = abortedAt(p, i, 'before');
+      if (before !== null) return E.left(before);
+      const output = await model(state.input, (p.steps[i] as PlannedStep).timestep);
+      // the signal may have been aborted while the model ran: its output is dropped
+      const after = abortedAt(p, i, 'at the model output of');
+      if (after !== null) return E.left(after);
+      const next = advance(p, work, state, i, output);
       if (E.isLeft(next)) return next;
       state = next.right;
     }

@@ -15,4 +15,4 @@ export { scaleModelInput } from './scaleModelInput.js';
 export { step, type StepArgs } from './step.js';
 export { addNoise } from './addNoise.js';
 export { getVelocity } from './getVelocity.js';
-export { denoise, denoiseAsync, type DenoiseOptions, type DenoiseResult, type StepEvent } from './denoise.js';
+export { denoise, denoiseAsync, type AbortSignalLike, type DenoiseOptions, type DenoiseResult, type StepEvent } from './denoise.js';
