@@ -119,6 +119,21 @@ describe('the posterior passes of both backends against the specification', () =
     }
   });
 
+  it.each(combinations)('%s, prediction %i, clip %i, noise %i: edge values in the noise and the variance only (which the fast loops read, since the block test looks at x0)', (precision, p, clip, z) => {
+    const data = inputs(1300, 5, 0);
+    for (let i = 0; i < 1300; i += 7) {
+      data.noise[i] = EDGES[(i / 7) % EDGES.length] as number;
+      data.variance[i + 3] = EDGES[(i / 7 + 5) % EDGES.length] as number;
+    }
+    const s = scalars(precision === 'float32', p, clip, z, 1);
+    const expected = specified(data, s);
+    for (const k of [jsKernels, wasmKernels]) {
+      const [x0, prev] = pass(k, data, s);
+      expect([k.name, bits(x0)]).toEqual([k.name, bits(expected[0])]);
+      expect([k.name, bits(prev)]).toEqual([k.name, bits(expected[1])]);
+    }
+  });
+
   it('every length from 1 to 70 and around the block and chunk sizes: the same bits on both backends', () => {
     for (const n of [...Array.from({ length: 70 }, (_, i) => i + 1), 511, 512, 513, 1023, 16383, 16384, 16385]) {
       for (const float32 of [true, false]) {

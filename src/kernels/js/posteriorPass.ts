@@ -190,8 +190,10 @@ const meanLearned = (o: PassOperands, lo: number, n: number, s: PassScalars): vo
     const vi = v[vo + r] as number;
     const y = row[r] as number;
     x0[i] = y;
-    // (v + |v|) / 2 is max(v, +0) without a branch; sqrt is IEEE, so fround(sqrt) is the float32 sqrt
-    const std = fround(sqrt(0.5 * (vi + abs(vi))));
+    // (v + |v|) / 2 is max(v, +0) without a branch, but for v = -inf (NaN there, where max gives 0: a
+    // branch that noisy data never takes); sqrt is IEEE, so fround(sqrt) is the float32 sqrt
+    const positive = 0.5 * (vi + abs(vi));
+    const std = fround(sqrt(positive === positive ? positive : max(vi, 0)));
     prev[i] = fround(fround(c0 * y) + fround(ct * xi)) + fround(std * zi);
   }
 };
