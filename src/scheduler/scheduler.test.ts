@@ -1,7 +1,13 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { unwrap } from '../../test-utils/diffusersTest.js';
 import { scheduleFixture } from '../../test-utils/scheduleFixture.js';
+import ndarray from 'ndarray';
+import { addNoise } from './addNoise.js';
+import { denoise } from './denoise.js';
+import { getVelocity } from './getVelocity.js';
 import { createScheduler, isDDPMScheduler } from './scheduler.js';
+import { setTimesteps } from './setTimesteps.js';
+import { step } from './step.js';
 
 describe('createScheduler', () => {
   it("has diffusers' defaults: linear betas 1e-4 .. 0.02 over 1000 steps, timesteps 999 .. 0, no inference steps", () => {
@@ -50,5 +56,39 @@ describe('createScheduler', () => {
   it('returns config problems as a typed error', () => {
     const r = createScheduler({ betaEnd: 2 });
     expect(E.isLeft(r) && r.left).toMatchObject({ _tag: 'InvalidBetas', parameter: 'betaEnd', received: 2 });
+  });
+});
+
+describe('schedulers are branded: only values the library made are schedulers', () => {
+  const real = E.getOrElseW(() => { throw new Error('scheduler'); })(createScheduler());
+  const forgeries: ReadonlyArray<readonly [string, unknown]> = [
+    ['the old tag alone', { _tag: 'DDPMScheduler' }],
+    ['a spread copy', { ...real }],
+    ['a JSON round trip', JSON.parse(JSON.stringify(real))],
+  ];
+
+  it.each(forgeries)('%s is refused everywhere a scheduler is taken, with a message that says how to make one', (_name, fake) => {
+    const sample = ndarray(new Float32Array(8), [1, 8]);
+    const results = [
+      setTimesteps(fake as never, 10),
+      addNoise(fake as never, sample, sample, 5),
+      getVelocity(fake as never, sample, sample, 5),
+      step(fake as never, { modelOutput: sample, sample, timestep: 5, noise: sample }),
+      denoise(fake as never, (x) => x, sample),
+    ];
+    for (const r of results) {
+      expect(E.isLeft(r) && r.left.parameter).toBe('scheduler');
+      expect(E.isLeft(r) && r.left.message).toMatch(/createScheduler\(copy\.config\)/);
+    }
+    expect(isDDPMScheduler(fake)).toBe(false);
+  });
+
+  it('every scheduler the library returns is one, and one rebuilt from a copy\'s config equals the original', () => {
+    const set = E.getOrElseW(() => { throw new Error('set'); })(setTimesteps(real, 10));
+    expect([real, set].every(isDDPMScheduler)).toBe(true);
+    const copy = JSON.parse(JSON.stringify(real));
+    const rebuilt = E.getOrElseW(() => { throw new Error('rebuilt'); })(createScheduler(copy.config));
+    expect(isDDPMScheduler(rebuilt)).toBe(true);
+    expect(Array.from(rebuilt.alphasCumprod)).toEqual(Array.from(real.alphasCumprod));
   });
 });

@@ -31,24 +31,37 @@ export interface DDPMScheduler {
   readonly warnings: ReadonlyArray<string>;
 }
 
+// The schedulers this module made: a brand that a look-alike, a spread copy or a JSON round trip
+// cannot carry, so that nothing but a value built from a validated config reaches the kernels.
+const made = new WeakSet<object>();
+
 /**
- * Whether `x` is a scheduler value made by this library.
+ * Whether `x` is a scheduler value made by this library (by createScheduler, fromDiffusersConfig or
+ * setTimesteps); a copy of one, even a perfect one, is not.
  *
  * @example
  * ```ts
  * isDDPMScheduler({}) // false
+ * isDDPMScheduler({ ...s }) // false, for any scheduler s
  * ```
  */
-export const isDDPMScheduler = (x: unknown): x is DDPMScheduler =>
-  typeof x === 'object' && x !== null && (x as { _tag?: unknown })._tag === 'DDPMScheduler';
+export const isDDPMScheduler = (x: unknown): x is DDPMScheduler => typeof x === 'object' && x !== null && made.has(x);
 
 /** @internal The error for a value passed where a scheduler belongs. */
 export const notAScheduler = (received: unknown): SchedulerError =>
-  configErrors('scheduler', received, [], 'a DDPMScheduler value (from createScheduler or fromDiffusersConfig)');
+  configErrors(
+    'scheduler',
+    received,
+    [],
+    'a DDPMScheduler value made by createScheduler, fromDiffusersConfig or setTimesteps; a copy (a spread, a JSON round trip) is not one: createScheduler(copy.config) or fromDiffusersConfig(toDiffusersConfig(s)) makes one',
+  );
 
-/** @internal Builds a scheduler value from its parts and freezes it. */
-export const makeScheduler = (fields: Omit<DDPMScheduler, '_tag'>): DDPMScheduler =>
-  Object.freeze({ _tag: 'DDPMScheduler' as const, ...fields, warnings: Object.freeze([...fields.warnings]) });
+/** @internal Builds a scheduler value from its parts, freezes it and brands it as made here. */
+export const makeScheduler = (fields: Omit<DDPMScheduler, '_tag'>): DDPMScheduler => {
+  const s: DDPMScheduler = Object.freeze({ _tag: 'DDPMScheduler' as const, ...fields, warnings: Object.freeze([...fields.warnings]) });
+  made.add(s);
+  return s;
+};
 
 /**
  * Makes a scheduler from a partial config over diffusers' defaults ({@link DEFAULT_DDPM_CONFIG}).
