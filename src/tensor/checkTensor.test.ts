@@ -9,6 +9,11 @@ describe('checkTensor', () => {
     const t = ndarray(new Float32Array(6), [2, 3]);
     expect(checkTensor(t, 'sample')).toEqual(E.right(t));
   });
+  it('points half-float data (a Uint16Array, as ONNX Runtime gives for float16) to float16Into', () => {
+    expect(message(checkTensor({ data: new Uint16Array(6), shape: [2, 3], stride: [3, 1], offset: 0 }, 'modelOutput'))).toBe(
+      'modelOutput: received Uint16Array(6); allowed: an ndarray over a Float32Array (half floats? float16Into(out, bits) converts them exactly)',
+    );
+  });
   it('accepts views whose indices stay inside the data, including negative strides', () => {
     const t = ndarray(new Float32Array(24), [2, 3, 4]);
     expect(E.isRight(checkTensor(t.step(-1, 1, -1), 'sample'))).toBe(true);

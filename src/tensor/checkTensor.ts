@@ -26,9 +26,9 @@ export const checkTensor = (value: unknown, parameter: string, minRank = 2): E.E
   const t = value as Partial<Tensor>;
   if (!(t.data instanceof Float32Array)) {
     const data: unknown = t.data ?? value;
-    return E.left(
-      schedulerError('InvalidTensor', parameter, data, 'an ndarray over a Float32Array', 'convert the data to float32'),
-    );
+    // a Uint16Array is what ONNX Runtime gives for float16: say how to convert it without a copy per step
+    const hint = data instanceof Uint16Array ? 'half floats? float16Into(out, bits) converts them exactly' : 'convert the data to float32';
+    return E.left(schedulerError('InvalidTensor', parameter, data, 'an ndarray over a Float32Array', hint));
   }
   if (!isIntegerArray(t.shape) || !isIntegerArray(t.stride) || t.shape.length !== t.stride.length) {
     return E.left(schedulerError('InvalidTensor', parameter, t.shape, 'an ndarray with integer shape and strides'));

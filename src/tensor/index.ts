@@ -5,3 +5,6 @@ export { allocate } from './allocate.js';
 export { tensor } from './view.js';
 export { splitChannels } from './splitChannels.js';
 export { copyStrided, contiguousCopy } from './copyStrided.js';
+export { float16ToFloat32, float32ToFloat16 } from './float16.js';
+export { float16Into, fromFloat16 } from './float16Into.js';
+export { toFloat16Into } from './toFloat16Into.js';
