@@ -10,7 +10,7 @@ import { SchedulerException, schedulerError, type SchedulerError } from '../erro
 import type { Tensor } from '../tensor/tensor.js';
 import { tensor } from '../tensor/view.js';
 import { isGeneratorValue, notAGenerator, type GeneratorValue, type TorchGenerator } from './generator.js';
-import { checkShape } from './shape.js';
+import { checkShape } from '../tensor/shape.js';
 
 /** A kernel that fills `out` from a checked generator and returns the next one (`uniformsInto`, `normalsInto`). */
 export type FillKernel = (out: Float32Array, g: GeneratorValue) => TorchGenerator;

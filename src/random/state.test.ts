@@ -92,3 +92,14 @@ describe('fromGeneratorState', () => {
     }
   });
 });
+
+describe('fromGeneratorState: bounded work', () => {
+  it('refuses a seed string longer than 2^64 - 1 has digits before reading it as a number', () => {
+    const state = { ...generatorState(torchGenerator(1)), seed: '1'.repeat(1_000_000) };
+    const r = fromGeneratorState(state);
+    expect(E.isLeft(r) && [r.left._tag, r.left.parameter]).toEqual(['InvalidGeneratorState', 'state.seed']);
+    // 20 digits is the most a seed has: 2^64 - 1 is accepted, 2^64 is not
+    expect(E.isRight(fromGeneratorState({ ...state, seed: '18446744073709551615' }))).toBe(true);
+    expect(E.isLeft(fromGeneratorState({ ...state, seed: '18446744073709551616' }))).toBe(true);
+  });
+});

@@ -87,7 +87,8 @@ export const fromGeneratorState = (state: unknown): E.Either<SchedulerError, Tor
     return invalid('state.kind', state.kind, `'${TORCH_GENERATOR_STATE_KIND}'`);
   }
   const { seed, words, index, cachedNormal } = state;
-  if (typeof seed !== 'string' || !/^(0|[1-9][0-9]*)$/.test(seed) || BigInt(seed) > MAX_SEED) {
+  // 2^64 - 1 has 20 digits: a longer string is refused before BigInt reads it (quadratic in its length)
+  if (typeof seed !== 'string' || seed.length > 20 || !/^(0|[1-9][0-9]*)$/.test(seed) || BigInt(seed) > MAX_SEED) {
     return invalid('state.seed', seed, 'a decimal string of an integer in [0, 2^64 - 1]');
   }
   if (!Array.isArray(words) || words.length !== MT_N) {

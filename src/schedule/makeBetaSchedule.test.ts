@@ -78,9 +78,9 @@ describe('makeBetaSchedule', () => {
 
   describe('errors', () => {
     it.each([
-      [0, 'numTrainTimesteps: received 0; allowed: an integer in [1, 2147483647]'],
-      [10.5, 'numTrainTimesteps: received 10.5; allowed: an integer in [1, 2147483647]'],
-      [NaN, 'numTrainTimesteps: received NaN; allowed: an integer in [1, 2147483647]'],
+      [0, 'numTrainTimesteps: received 0; allowed: an integer in [1, 1000000]'],
+      [10.5, 'numTrainTimesteps: received 10.5; allowed: an integer in [1, 1000000]'],
+      [NaN, 'numTrainTimesteps: received NaN; allowed: an integer in [1, 1000000]'],
     ])('numTrainTimesteps %p is an InvalidNumber', (n, message) => {
       const e = errorOf({ ...linear, numTrainTimesteps: n });
       expect(e._tag).toBe('InvalidNumber');

@@ -48,3 +48,10 @@ describe('fromDiffusersConfig', () => {
     expect(E.isLeft(fromDiffusersConfig('{}'))).toBe(true);
   });
 });
+
+describe('fromDiffusersConfig: bounded resources', () => {
+  it('refuses num_train_timesteps past 1 000 000 at once, instead of building tables until memory runs out', () => {
+    const r = fromDiffusersConfig({ num_train_timesteps: 2147483647 });
+    expect(E.isLeft(r) && r.left.message).toMatch(/numTrainTimesteps: received 2147483647; allowed: an integer in \[1, 1000000\]/);
+  });
+});

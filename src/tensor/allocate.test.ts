@@ -1,4 +1,6 @@
+import { SchedulerException } from '../errors.js';
 import { allocate } from './allocate.js';
+import { MAX_NUMEL } from './shape.js';
 
 describe('allocate', () => {
   it('returns a zero-filled contiguous float32 tensor of the shape', () => {
@@ -15,5 +17,22 @@ describe('allocate', () => {
     const t = allocate(shape);
     shape[0] = 5;
     expect(t.shape).toEqual([2, 2]);
+  });
+  it.each([
+    ['a NaN size', [NaN], 'shape[0]'],
+    ['a negative size', [2, -1], 'shape[1]'],
+    ['a fractional size', [1.5], 'shape[0]'],
+    ['not an array', 5, 'shape'],
+    ['null', null, 'shape'],
+    ['more than 2^28 elements', [MAX_NUMEL, 2], 'shape'],
+  ])('throws a SchedulerException naming the parameter for %s, and allocates nothing', (_name, shape, parameter) => {
+    let error: unknown;
+    try {
+      allocate(shape as never);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SchedulerException);
+    expect([(error as SchedulerException).error._tag, (error as SchedulerException).error.parameter]).toEqual(['InvalidTensor', parameter]);
   });
 });

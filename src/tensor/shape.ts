@@ -1,13 +1,18 @@
 /**
- * Shape validation for the drawing boundaries. Internal.
+ * Shape validation for the boundaries that allocate a tensor for the caller (allocate, rand, randn,
+ * allocTensor). Internal.
  *
  * @module
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { schedulerError, type SchedulerError } from '../errors.js';
 
-/** The largest element count a draw allocates (the int32 range, which every engine's typed arrays hold). */
-export const MAX_NUMEL = 2147483647;
+/**
+ * The largest element count the library allocates for a caller: 2^28 float32 values, 1 GiB (an SD-XL
+ * latent batch of 64 is 2^22). Past it a shape is a typed error, not an allocation that may take the
+ * process down.
+ */
+export const MAX_NUMEL = 2 ** 28;
 
 /** A validated shape and its element count. */
 export interface CheckedShape {
