@@ -87,3 +87,48 @@ describe('reserveTensorMemory', () => {
     expect(E.isLeft(reserveTensorMemory(100))).toBe(true);
   });
 });
+
+describe('the arena is bounded and reused', () => {
+  it('reserveTensorMemory reuses the arena in place: sixty reservations of 64 MiB grow the memory once, not sixty times', () => {
+    const k = kernels();
+    if (k === null) throw new Error('no WebAssembly here');
+    right(reserveTensorMemory(64 * 1024 * 1024));
+    right(freeTensor(right(allocTensor([4]))));
+    const bytes = k.memory.buffer.byteLength;
+    for (let i = 0; i < 60; i++) {
+      right(reserveTensorMemory(64 * 1024 * 1024));
+      right(freeTensor(right(allocTensor([1024]))));
+    }
+    expect(k.memory.buffer.byteLength).toBe(bytes);
+    // a smaller size keeps the memory and serves less of it
+    right(reserveTensorMemory(1 << 20));
+    expect(k.memory.buffer.byteLength).toBe(bytes);
+    expect(E.isLeft(allocTensor([1 << 19]))).toBe(true);
+  });
+
+  it('refuses a size the module cannot address, and a non-number, with typed errors', () => {
+    for (const bytes of [2 ** 40, 2 ** 32, Infinity, NaN, '1024', null]) {
+      const r = reserveTensorMemory(bytes as never);
+      expect(E.isLeft(r) && [r.left._tag, r.left.parameter]).toEqual(['InvalidNumber', 'bytes']);
+    }
+  });
+
+  it('allocTensor refuses a shape that is not an array of integers without taking a block', () => {
+    for (const shape of [5, null, 'x', [2, NaN], [2 ** 28, 2]]) {
+      const r = allocTensor(shape as never);
+      expect(E.isLeft(r) && r.left._tag).toBe('InvalidTensor');
+    }
+    // nothing was taken: the whole arena can still be allocated in one piece
+    right(reserveTensorMemory(1 << 20));
+    right(freeTensor(right(allocTensor([1 << 18]))));
+  });
+
+  it('freeTensor refuses a view over part of a tensor, and leaves the tensor live', () => {
+    const t = right(allocTensor([4, 4]));
+    for (const part of [t.lo(1), t.hi(2), t.pick(0)]) {
+      const r = freeTensor(part as Tensor);
+      expect(E.isLeft(r) && r.left._tag).toBe('InvalidTensor');
+    }
+    right(freeTensor(t));
+  });
+});

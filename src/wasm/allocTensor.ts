@@ -12,6 +12,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { schedulerError, type SchedulerError } from '../errors.js';
 import { tensor, type Tensor } from '../tensor/index.js';
+import { checkShape } from '../tensor/shape.js';
 import { ARENA_START, kernels } from './instance.js';
 
 const PAGE = 65536;
@@ -25,6 +26,7 @@ interface Block {
 
 let requestedBytes = DEFAULT_ARENA;
 let arenaEnd = 0;
+let arenaSize = 0;
 // Free blocks sorted by offset, and the size of every live allocation by its byte offset.
 const freeBlocks: Block[] = [];
 const live = new Map<number, number>();
@@ -32,19 +34,32 @@ const live = new Map<number, number>();
 const unavailable = (parameter: string, received: unknown): SchedulerError =>
   schedulerError('InvalidTensor', parameter, received, 'a runtime with WebAssembly SIMD', 'the kernels cannot be instantiated here');
 
+/** The most memory a WebAssembly module can have: 65 536 pages of 64 KiB, 4 GiB. */
+const MAX_MEMORY = 65536 * PAGE;
+
 /**
  * Sets the size of the arena that {@link allocTensor} serves, before the first allocation, or again
- * once every tensor has been freed (later tensors then come from a new arena). The memory grows only
- * here and on the first allocation, never per step.
+ * once every tensor has been freed. The arena is always the end of the module's memory, so a new size
+ * reuses it: a smaller one keeps the memory and serves less of it, a larger one grows the memory by the
+ * difference only. The memory grows only here and on the first allocation, never per step, and never
+ * shrinks (WebAssembly memories cannot). A size that does not fit in the 4 GiB a module can address is
+ * refused, as is a change while tensors are live (growing would detach their data).
  *
  * @example
  * ```ts
  * reserveTensorMemory(256 * 1024 * 1024) // right(268435456): room for 64 Mi float32 values
+ * reserveTensorMemory(2 ** 40)           // left(InvalidNumber 'bytes': more than the module can address)
  * ```
  */
 export const reserveTensorMemory = (bytes: number): E.Either<SchedulerError, number> => {
-  if (!Number.isSafeInteger(bytes) || bytes < PAGE) {
+  if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < PAGE) {
     return E.left(schedulerError('InvalidNumber', 'bytes', bytes, 'an integer >= 65536'));
+  }
+  const rounded = Math.ceil(bytes / PAGE) * PAGE;
+  if (rounded > MAX_MEMORY - ARENA_START) {
+    return E.left(
+      schedulerError('InvalidNumber', 'bytes', bytes, `at most ${MAX_MEMORY - ARENA_START} (a WebAssembly memory holds 4 GiB, the kernels' own data included)`),
+    );
   }
   if (live.size > 0) {
     return E.left(
@@ -52,18 +67,20 @@ export const reserveTensorMemory = (bytes: number): E.Either<SchedulerError, num
         `${live.size} tensors are live; growing the memory would detach their data`),
     );
   }
-  requestedBytes = Math.ceil(bytes / PAGE) * PAGE;
   if (arenaEnd !== 0) {
-    // No live tensor: the arena may move to fresh memory at the end.
+    // No live tensor: the arena, the end of the memory, is reused in place and grown only if needed.
     const k = kernels();
     if (k === null) return E.left(unavailable('bytes', bytes));
-    const start = k.memory.buffer.byteLength;
-    k.memory.grow(requestedBytes / PAGE);
+    const start = arenaEnd - arenaSize;
+    const have = k.memory.buffer.byteLength;
+    if (start + rounded > have) k.memory.grow((start + rounded - have) / PAGE);
     freeBlocks.length = 0;
-    freeBlocks.push({ offset: start, size: requestedBytes });
-    arenaEnd = start + requestedBytes;
+    freeBlocks.push({ offset: start, size: rounded });
+    arenaEnd = start + rounded;
+    arenaSize = rounded;
   }
-  return E.right(requestedBytes);
+  requestedBytes = rounded;
+  return E.right(rounded);
 };
 
 const ensureArena = (): boolean => {
@@ -75,6 +92,7 @@ const ensureArena = (): boolean => {
   k.memory.grow((start + requestedBytes - have) / PAGE);
   freeBlocks.push({ offset: start, size: requestedBytes });
   arenaEnd = start + requestedBytes;
+  arenaSize = requestedBytes;
   return true;
 };
 
@@ -92,14 +110,9 @@ const ensureArena = (): boolean => {
  * ```
  */
 export const allocTensor = (shape: ReadonlyArray<number>): E.Either<SchedulerError, Tensor> => {
-  let numel = 1;
-  for (let d = 0; d < shape.length; d++) {
-    const n = shape[d];
-    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
-      return E.left(schedulerError('InvalidTensor', `shape[${d}]`, n, 'an integer >= 0'));
-    }
-    numel *= n;
-  }
+  const checked = checkShape(shape);
+  if (E.isLeft(checked)) return checked;
+  const { numel } = checked.right;
   if (!ensureArena()) return E.left(unavailable('shape', shape));
   const k = kernels();
   if (k === null) return E.left(unavailable('shape', shape));
@@ -123,13 +136,15 @@ export const allocTensor = (shape: ReadonlyArray<number>): E.Either<SchedulerErr
   const data = new Float32Array(k.memory.buffer, offset, numel);
   // A freed block may hold old values; a new tensor starts at zero, as allocate's do.
   data.fill(0);
-  return E.right(tensor(data, shape));
+  return E.right(tensor(data, checked.right.shape));
 };
 
 /**
- * Returns a tensor made by {@link allocTensor} to the arena. Its data must not be used afterwards
- * (the memory is handed to the next allocation). Freeing twice, or a tensor from elsewhere, is an
- * error.
+ * Returns a tensor made by {@link allocTensor} to the arena. Freeing twice, a tensor from elsewhere,
+ * or a view over part of one (lo, hi, pick, a step) is a typed error that changes nothing; a view over
+ * all of its data (a transpose) frees it, as the tensor itself would. Its data must not be used
+ * afterwards: the memory goes to the next allocation, and a write through a freed tensor's array is
+ * not detected (the library never keeps one: its loops free their own tensors on every exit).
  *
  * @example
  * ```ts
@@ -142,6 +157,12 @@ export const freeTensor = (tensor: Tensor): E.Either<SchedulerError, void> => {
   const data = tensor?.data;
   if (k === null || !(data instanceof Float32Array) || data.buffer !== k.memory.buffer || !live.has(data.byteOffset)) {
     return E.left(schedulerError('InvalidTensor', 'tensor', data, 'a live tensor made by allocTensor'));
+  }
+  // a view over part of the data (lo, hi, pick, a step) is not the tensor; one over all of it frees it
+  if (tensor.offset !== 0 || tensor.size !== data.length) {
+    return E.left(
+      schedulerError('InvalidTensor', 'tensor', `a view of ${tensor.size} of ${data.length} elements`, 'the tensor allocTensor returned, not a view of part of it'),
+    );
   }
   const offset = data.byteOffset;
   const size = live.get(offset) as number;
