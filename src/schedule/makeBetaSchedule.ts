@@ -108,6 +108,9 @@ const checkComputed = (betas: Table, schedule: BetaSchedule): E.Either<Scheduler
  * ```
  */
 export const makeBetaSchedule = (spec: BetaScheduleSpec): E.Either<SchedulerError, Table> => {
+  if (typeof spec !== 'object' || spec === null) {
+    return E.left(schedulerError('InvalidOption', 'spec', spec, 'an object { numTrainTimesteps, betaStart, betaEnd, betaSchedule, trainedBetas?, precision? }'));
+  }
   const numTrainTimesteps = validateNumTrainTimesteps(spec.numTrainTimesteps);
   const precision = validatePrecision(spec.precision);
   const betaStart = validateBetaBound('betaStart', spec.betaStart);

@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { SchedulerException } from '../errors.js';
 import { scheduleFixture, type ScheduleCase } from '../../test-utils/scheduleFixture.js';
 import { maxRelativeError, maxUlpDistance32 } from '../../test-utils/float.js';
 import { makeBetaSchedule } from './makeBetaSchedule.js';
@@ -87,7 +88,36 @@ describe('rescaleZeroSnr', () => {
     expect(input).toEqual(copy);
   });
 
-  it('an empty table stays empty', () => {
-    expect(rescaleZeroSnr(new Float32Array(0))).toEqual(new Float32Array(0));
+  it.each([
+    ['an empty table (no schedule has zero steps)', new Float32Array(0), 'betas.length'],
+    ['a beta above 1 (a negative alpha: NaN roots)', Float32Array.of(1.5, 0.5), 'betas[0]'],
+    ['a zero beta', Float64Array.of(0.1, 0), 'betas[1]'],
+    ['NaN', Float32Array.of(NaN), 'betas[0]'],
+    ['a plain array', [0.1, 0.2], 'betas'],
+    ['null', null, 'betas'],
+  ])('throws a SchedulerException (InvalidBetas) naming the entry for %s', (_name, betas, parameter) => {
+    let error: unknown;
+    try {
+      rescaleZeroSnr(betas as never);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SchedulerException);
+    expect([(error as SchedulerException).error._tag, (error as SchedulerException).error.parameter]).toEqual(['InvalidBetas', parameter]);
+  });
+});
+
+describe('makeTables', () => {
+  it.each([
+    ['a beta above 1 (a negative alpha)', Float32Array.of(2, 0.5), 'betas[0]'],
+    ['an empty table', new Float64Array(0), 'betas.length'],
+    ['a number', 5, 'betas'],
+  ])('throws a SchedulerException (InvalidBetas) naming the entry for %s', (_name, betas, parameter) => {
+    expect(() => makeTables(betas as never)).toThrow(SchedulerException);
+    try {
+      makeTables(betas as never);
+    } catch (e) {
+      expect((e as SchedulerException).error.parameter).toBe(parameter);
+    }
   });
 });

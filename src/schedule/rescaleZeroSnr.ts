@@ -1,3 +1,4 @@
+import { betasOrThrow } from './checkBetas.js';
 import { cumulativeProduct, emptyLike, oneMinus } from './internal.js';
 import type { Table } from './types.js';
 
@@ -12,7 +13,9 @@ import type { Table } from './types.js';
  * Where diffusers divides 0 by 0 we define the result: with a single beta (T = 1), or whenever
  * sqrt(alphasCumprod) is constant, the shift leaves nothing to scale and every beta becomes 1; a ratio
  * alphaBar[t] / alphaBar[t - 1] with alphaBar[t - 1] = 0 (the product underflowed) is 0, so that beta is 1.
- * diffusers returns NaN betas in both cases.
+ * diffusers returns NaN betas in both cases. Throws a `SchedulerException` (InvalidBetas) unless
+ * `betas` is a Float32Array or Float64Array of 1 to 1 000 000 values in (0, 1] (a beta above 1 would
+ * make a negative alpha and NaN roots).
  *
  * @example
  * ```ts
@@ -20,9 +23,9 @@ import type { Table } from './types.js';
  * betas[2]; // 1: alphasCumprod[2] becomes exactly 0
  * ```
  */
-export const rescaleZeroSnr = (betas: Table): Table => {
+export const rescaleZeroSnr = (input: Table): Table => {
+  const betas = betasOrThrow(input, 'betas');
   const n = betas.length;
-  if (n === 0) return emptyLike(betas, 0);
   // a Float32Array store rounds every intermediate to float32, as torch's float32 ops do
   const rootBar = cumulativeProduct(oneMinus(betas));
   for (let i = 0; i < n; i++) rootBar[i] = Math.sqrt(rootBar[i] as number);

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { SchedulerError } from '../errors.js';
-import { addNoiseWith } from '../step/index.js';
+import { mixByTimestep } from '../step/noiseMix.js';
 import type { Tensor } from '../tensor/index.js';
 import { isDDPMScheduler, notAScheduler, type DDPMScheduler } from './scheduler.js';
 
@@ -20,4 +20,5 @@ export const addNoise = (
   noise: Tensor,
   timesteps: number | ArrayLike<number>,
 ): E.Either<SchedulerError, Tensor> =>
-  isDDPMScheduler(s) ? addNoiseWith(s.alphasCumprod, original, noise, timesteps) : E.left(notAScheduler(s));
+  // the scheduler's table is valid by construction: the primitive's table check is not repeated
+  isDDPMScheduler(s) ? mixByTimestep(s.alphasCumprod, original, 'original', noise, 'noise', 1, timesteps) : E.left(notAScheduler(s));

@@ -1,4 +1,5 @@
 import { unwrap } from '../../test-utils/diffusersTest.js';
+import { SchedulerException } from '../errors.js';
 import { previousTimestep } from './previousTimestep.js';
 import { createScheduler } from './scheduler.js';
 import { setTimesteps } from './setTimesteps.js';
@@ -22,7 +23,24 @@ describe('previousTimestep', () => {
     expect([100, 87, 50, 1, 0].map((t) => previousTimestep(c, t))).toEqual([87, 50, 1, 0, -1]);
   });
 
-  it('is NaN for a timestep that is not in the set schedule', () => {
-    expect(previousTimestep(unwrap(setTimesteps(s, 10)), 901)).toBeNaN();
+  it.each([
+    ['a timestep not in the set schedule', 901, true],
+    ['a fractional timestep', 2.5, false],
+    ['a string', '5', false],
+    ['a timestep past the table', 1000, false],
+    ['a negative timestep', -1, false],
+    ['NaN', NaN, false],
+  ])("throws a SchedulerException (InvalidTimestep 't') for %s, never a number", (_name, t, set) => {
+    const target = set ? unwrap(setTimesteps(s, 10)) : s;
+    expect(() => previousTimestep(target, t as number)).toThrow(SchedulerException);
+    try {
+      previousTimestep(target, t as number);
+    } catch (e) {
+      expect([(e as SchedulerException).error._tag, (e as SchedulerException).error.parameter]).toEqual(['InvalidTimestep', 't']);
+    }
+  });
+
+  it('throws for a value that is not a scheduler', () => {
+    expect(() => previousTimestep({ ...s }, 5)).toThrow(SchedulerException);
   });
 });

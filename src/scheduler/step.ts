@@ -92,6 +92,9 @@ export function step(
   if (a.length === 1) return (s: DDPMScheduler) => step(s, a[0]);
   const [s, args] = a;
   if (!isDDPMScheduler(s)) return E.left(notAScheduler(s));
+  if (typeof args !== 'object' || args === null) {
+    return E.left(schedulerError('InvalidOption', 'args', args, 'an object { modelOutput, timestep, sample, noise?, generator? }'));
+  }
   const sample = checkTensor(args.sample, 'sample');
   if (E.isLeft(sample)) return sample;
   const pairs = previousTimesteps(s, args.timestep, sample.right.shape[0] as number);

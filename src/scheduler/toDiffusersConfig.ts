@@ -1,10 +1,12 @@
-import type { DDPMScheduler } from './scheduler.js';
+import { SchedulerException } from '../errors.js';
+import { isDDPMScheduler, notAScheduler, type DDPMScheduler } from './scheduler.js';
 import { DIFFUSERS_KEYS, type DiffusersDDPMConfig } from './diffusersConfig.js';
 
 /**
  * The scheduler's config as diffusers' `scheduler_config.json`: every DDPMScheduler key in snake_case,
  * `_class_name: 'DDPMScheduler'`, and `_precision` only when it is `'float64'` (diffusers ignores keys
- * that start with `_`). `fromDiffusersConfig(toDiffusersConfig(s))` gives back the same config.
+ * that start with `_`). `fromDiffusersConfig(toDiffusersConfig(s))` gives back the same config. Throws
+ * a `SchedulerException` when `s` is not a scheduler the library made.
  *
  * @example
  * ```ts
@@ -12,6 +14,7 @@ import { DIFFUSERS_KEYS, type DiffusersDDPMConfig } from './diffusersConfig.js';
  * ```
  */
 export const toDiffusersConfig = (s: DDPMScheduler): DiffusersDDPMConfig => {
+  if (!isDDPMScheduler(s)) throw new SchedulerException(notAScheduler(s));
   const out: Record<string, unknown> = { _class_name: 'DDPMScheduler' };
   if (s.config.precision === 'float64') out._precision = 'float64';
   for (const [key, field] of DIFFUSERS_KEYS) {

@@ -1,6 +1,7 @@
-import type * as E from 'fp-ts/lib/Either.js';
+import * as E from 'fp-ts/lib/Either.js';
 import type { SchedulerError } from '../errors.js';
 import type { Tensor } from '../tensor/index.js';
+import { checkTable } from './checks.js';
 import { mixByTimestep } from './noiseMix.js';
 import type { Table } from './types.js';
 
@@ -20,4 +21,5 @@ export const addNoiseWith = (
   original: Tensor,
   noise: Tensor,
   timesteps: number | ArrayLike<number>,
-): E.Either<SchedulerError, Tensor> => mixByTimestep(alphasCumprod, original, 'original', noise, 'noise', 1, timesteps);
+): E.Either<SchedulerError, Tensor> =>
+  E.flatMap(() => mixByTimestep(alphasCumprod, original, 'original', noise, 'noise', 1, timesteps))(checkTable(alphasCumprod, 'alphasCumprod'));

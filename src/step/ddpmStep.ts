@@ -3,6 +3,7 @@ import type { SchedulerError } from '../errors.js';
 import { isGeneratorValue, notAGenerator } from '../random/generator.js';
 import { tryRandn, type TorchGenerator } from '../random/index.js';
 import { allocate, checkTensor, type Tensor } from '../tensor/index.js';
+import { checkObject, checkStepOptions, checkTable } from './checks.js';
 import { checkTimestepPair, coefficientsOf } from './posteriorCoefficients.js';
 import { planOf, type PassPlan } from './posteriorPass.js';
 import { checkModelOutput, checkNoise, runChecked, zeroSnrError } from './posteriorStepInto.js';
@@ -46,7 +47,8 @@ export interface StepOutput {
  *
  * Validates the tensors (Float32Array ndarrays, rank >= 2, matching shapes), the timesteps (integers,
  * 0 <= timestep < table length, -1 <= prevTimestep < timestep) and refuses epsilon prediction where
- * alphasCumprod is 0 (`ZeroTerminalSnr`), each once.
+ * alphasCumprod is 0 (`ZeroTerminalSnr`), each once; the table (a Float32Array or Float64Array of
+ * values in [0, 1]) and the options (see `defaultStepOptions`) are checked too.
  *
  * @example
  * ```ts
@@ -61,6 +63,12 @@ export const ddpmStep = (
   options: StepOptions,
   inputs: StepInputs,
 ): E.Either<SchedulerError, StepOutput> => {
+  const table = checkTable(alphasCumprod, 'alphasCumprod');
+  if (E.isLeft(table)) return table;
+  const valid = checkStepOptions(options);
+  if (E.isLeft(valid)) return valid;
+  const inputsE = checkObject<StepInputs>(inputs, 'inputs', 'an object { modelOutput, sample, timestep, prevTimestep, noise?, generator? }');
+  if (E.isLeft(inputsE)) return inputsE;
   const sampleE = checkTensor(inputs.sample, 'sample');
   if (E.isLeft(sampleE)) return sampleE;
   const batch = sampleE.right.shape[0] as number;

@@ -2,6 +2,18 @@ import * as E from 'fp-ts/lib/Either.js';
 import { schedulerError, type SchedulerError } from '../errors.js';
 import type { PosteriorCoefficients, Table, VarianceType } from './types.js';
 import { roundingOf } from '../kernels/posteriorElement.js';
+import { checkTable, checkVarianceType } from './checks.js';
+
+// The coefficient sets this module made: posteriorStep and ddpmStep take no hand-made look-alike.
+const made = new WeakSet<object>();
+
+/**
+ * Whether a value is a coefficient set made by {@link posteriorCoefficients} (or the library's steps).
+ *
+ * @internal
+ */
+export const isPosteriorCoefficients = (value: unknown): value is PosteriorCoefficients =>
+  typeof value === 'object' && value !== null && made.has(value);
 
 /**
  * The coefficients for a timestep pair that is already known to be valid (see
@@ -57,7 +69,7 @@ export const coefficientsOf = (
     default:
       noiseScale = NaN;
   }
-  return Object.freeze({
+  const k: PosteriorCoefficients = Object.freeze({
     precision: alphasCumprod instanceof Float64Array ? 'float64' : 'float32',
     timestep,
     prevTimestep,
@@ -77,6 +89,8 @@ export const coefficientsOf = (
     addsNoise,
     noiseScale: addsNoise || Number.isNaN(noiseScale) ? noiseScale : 0,
   });
+  made.add(k);
+  return k;
 };
 
 /**
@@ -153,6 +167,10 @@ export const posteriorCoefficients = (
   prevTimestep: number,
   varianceType: VarianceType = 'fixed_small',
 ): E.Either<SchedulerError, PosteriorCoefficients> => {
+  const table = checkTable(alphasCumprod, 'alphasCumprod');
+  if (E.isLeft(table)) return table;
+  const variance = checkVarianceType(varianceType, 'varianceType');
+  if (E.isLeft(variance)) return variance;
   const checked = checkTimestepPair(alphasCumprod, timestep, prevTimestep);
   return E.isLeft(checked) ? checked : E.right(coefficientsOf(alphasCumprod, timestep, prevTimestep, varianceType));
 };

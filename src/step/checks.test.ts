@@ -1,0 +1,58 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { checkObject, checkStepOptions, checkTable, checkVarianceType } from './checks.js';
+import { posteriorCoefficients } from './posteriorCoefficients.js';
+import { posteriorStep } from './posteriorStep.js';
+import { defaultStepOptions } from './types.js';
+import { tensor } from '../tensor/index.js';
+
+const leftOf = <A>(r: E.Either<{ _tag: string; parameter: string }, A>) => (E.isLeft(r) ? [r.left._tag, r.left.parameter] : 'right');
+
+describe('checkTable', () => {
+  it('takes a Float32Array or Float64Array of values in [0, 1] and names the first bad entry', () => {
+    expect(E.isRight(checkTable(Float32Array.of(1, 0.5, 0), 'alphasCumprod'))).toBe(true);
+    expect(E.isRight(checkTable(Float64Array.of(0.9), 'alphasCumprod'))).toBe(true);
+    expect(leftOf(checkTable([0.9, 0.5], 'alphasCumprod'))).toEqual(['InvalidTensor', 'alphasCumprod']);
+    expect(leftOf(checkTable(new Float32Array(0), 'alphasCumprod'))).toEqual(['InvalidTensor', 'alphasCumprod.length']);
+    expect(leftOf(checkTable(Float32Array.of(0.9, NaN), 'alphasCumprod'))).toEqual(['InvalidTensor', 'alphasCumprod[1]']);
+    expect(leftOf(checkTable(Float32Array.of(0.9, 1.5), 'alphasCumprod'))).toEqual(['InvalidTensor', 'alphasCumprod[1]']);
+  });
+});
+
+describe('checkStepOptions', () => {
+  it('accepts defaultStepOptions and reports every bad field at once', () => {
+    expect(checkStepOptions(defaultStepOptions)).toEqual(E.right(defaultStepOptions));
+    const r = checkStepOptions({ ...defaultStepOptions, predictionType: 'eps', clipSampleRange: -1, thresholding: 'yes' });
+    expect(E.isLeft(r) && r.left._tag).toBe('InvalidConfig');
+    const parameters = E.isLeft(r) && r.left._tag === 'InvalidConfig' ? r.left.errors.map((e) => e.parameter) : [];
+    expect(parameters).toEqual(['options.predictionType', 'options.clipSampleRange', 'options.thresholding']);
+    expect(leftOf(checkStepOptions({ ...defaultStepOptions, varianceType: 'bogus' }))).toEqual(['InvalidOption', 'options.varianceType']);
+    expect(leftOf(checkStepOptions(null))).toEqual(['InvalidOption', 'options']);
+    expect(leftOf(checkStepOptions({ ...defaultStepOptions, sampleMaxValue: Infinity }))).toEqual(['InvalidNumber', 'options.sampleMaxValue']);
+  });
+});
+
+describe('checkVarianceType and checkObject', () => {
+  it('name their parameter', () => {
+    expect(leftOf(checkVarianceType('bogus', 'varianceType'))).toEqual(['InvalidOption', 'varianceType']);
+    expect(leftOf(checkObject(null, 'inputs', 'an object'))).toEqual(['InvalidOption', 'inputs']);
+  });
+});
+
+describe('the primitives check what they take', () => {
+  const table = Float32Array.from({ length: 10 }, (_, i) => 1 - 0.05 * (i + 1));
+  const t = tensor(new Float32Array(4), [1, 4]);
+
+  it("posteriorCoefficients refuses an unknown variance type (it used to return NaN coefficients)", () => {
+    expect(leftOf(posteriorCoefficients(table, 5, 4, 'bogus' as never))).toEqual(['InvalidOption', 'varianceType']);
+  });
+
+  it('posteriorStep refuses hand-made coefficients, options with a bogus mode, and coefficients made for another variance type', () => {
+    const k = E.getOrElseW(() => { throw new Error('k'); })(posteriorCoefficients(table, 5, 4));
+    const inputs = { modelOutput: t, sample: t, noise: t };
+    expect(leftOf(posteriorStep(inputs, { ...k }, defaultStepOptions))).toEqual(['InvalidOption', 'coefficients']);
+    expect(leftOf(posteriorStep(inputs, k, { ...defaultStepOptions, predictionType: 'eps' as never }))).toEqual(['InvalidOption', 'options.predictionType']);
+    const learned = E.getOrElseW(() => { throw new Error('learned'); })(posteriorCoefficients(table, 5, 4, 'learned'));
+    expect(leftOf(posteriorStep(inputs, learned, defaultStepOptions))).toEqual(['InvalidOption', 'coefficients']);
+    expect(E.isRight(posteriorStep(inputs, k, defaultStepOptions))).toBe(true);
+  });
+});

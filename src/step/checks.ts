@@ -1,0 +1,103 @@
+/**
+ * The checks of the step layer's exported primitives (`posteriorCoefficients`, `posteriorStep`,
+ * `posteriorStepInto`, `ddpmStep`, `addNoiseWith`, `velocityWith`): a table, step options and the
+ * argument objects, each a typed error naming its parameter. The scheduler's own paths build these
+ * values themselves and do not come through here.
+ *
+ * @module
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { schedulerError, type SchedulerError } from '../errors.js';
+import { MAX_TRAIN_TIMESTEPS } from '../schedule/validate.js';
+import { validateAll } from '../validation.js';
+import type { PredictionType, StepOptions, Table, VarianceType } from './types.js';
+
+/** diffusers' prediction types. @internal */
+export const PREDICTION_TYPE_NAMES: ReadonlyArray<PredictionType> = Object.freeze(['epsilon', 'sample', 'v_prediction'] as const);
+/** diffusers' variance types. @internal */
+export const VARIANCE_TYPE_NAMES: ReadonlyArray<VarianceType> = Object.freeze([
+  'fixed_small',
+  'fixed_small_log',
+  'fixed_large',
+  'fixed_large_log',
+  'learned',
+  'learned_range',
+] as const);
+
+const quoted = (names: ReadonlyArray<string>): string => names.map((n) => `'${n}'`).join(', ');
+
+/**
+ * An `alphasCumprod` table: a Float32Array (diffusers' float32 arithmetic) or a Float64Array (double),
+ * of 1 to MAX_TRAIN_TIMESTEPS values, each in [0, 1] (0 only where the schedule ends at zero SNR).
+ *
+ * @example
+ * ```ts
+ * checkTable(Float32Array.of(0.9, 0.5), 'alphasCumprod') // right(the table)
+ * checkTable([0.9, 0.5], 'alphasCumprod')                // left(InvalidTensor 'alphasCumprod')
+ * ```
+ * @internal
+ */
+export const checkTable = (table: unknown, parameter: string): E.Either<SchedulerError, Table> => {
+  if (!(table instanceof Float32Array) && !(table instanceof Float64Array)) {
+    return E.left(schedulerError('InvalidTensor', parameter, table, 'a Float32Array or Float64Array of alphasCumprod values (a scheduler\'s alphasCumprod)'));
+  }
+  if (table.length < 1 || table.length > MAX_TRAIN_TIMESTEPS) {
+    return E.left(schedulerError('InvalidTensor', `${parameter}.length`, table.length, `1 to ${MAX_TRAIN_TIMESTEPS} values`));
+  }
+  for (let i = 0; i < table.length; i++) {
+    const a = table[i] as number;
+    if (!(a >= 0 && a <= 1)) return E.left(schedulerError('InvalidTensor', `${parameter}[${i}]`, a, 'a number in [0, 1]'));
+  }
+  return E.right(table);
+};
+
+/**
+ * A variance type name.
+ *
+ * @internal
+ */
+export const checkVarianceType = (value: unknown, parameter: string): E.Either<SchedulerError, VarianceType> =>
+  VARIANCE_TYPE_NAMES.includes(value as VarianceType)
+    ? E.right(value as VarianceType)
+    : E.left(schedulerError('InvalidOption', parameter, value, `one of ${quoted(VARIANCE_TYPE_NAMES)}`));
+
+const field = <A>(parameter: string, value: unknown, ok: (v: unknown) => boolean, allowed: string): E.Either<SchedulerError, A> =>
+  ok(value) ? E.right(value as A) : E.left(schedulerError(typeof value === 'number' ? 'InvalidNumber' : 'InvalidOption', parameter, value, allowed));
+
+/**
+ * Step options, every field checked and every problem reported at once: the prediction and variance
+ * types by name, the two flags, a clip range and a largest threshold that are finite and > 0, a
+ * thresholding ratio in [0, 1].
+ *
+ * @example
+ * ```ts
+ * checkStepOptions(defaultStepOptions)                          // right(defaultStepOptions)
+ * checkStepOptions({ ...defaultStepOptions, predictionType: 'eps' }) // left(InvalidOption 'options.predictionType')
+ * ```
+ * @internal
+ */
+export const checkStepOptions = (options: unknown): E.Either<SchedulerError, StepOptions> => {
+  if (typeof options !== 'object' || options === null) {
+    return E.left(schedulerError('InvalidOption', 'options', options, 'step options: { predictionType, varianceType, clipSample, ... } (defaultStepOptions)'));
+  }
+  const o = options as Record<keyof StepOptions, unknown>;
+  const positive = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;
+  const checked = validateAll('options', options, [
+    field<PredictionType>('options.predictionType', o.predictionType, (v) => PREDICTION_TYPE_NAMES.includes(v as PredictionType), `one of ${quoted(PREDICTION_TYPE_NAMES)}`),
+    checkVarianceType(o.varianceType, 'options.varianceType'),
+    field<boolean>('options.clipSample', o.clipSample, (v) => typeof v === 'boolean', 'true or false'),
+    field<number>('options.clipSampleRange', o.clipSampleRange, positive, 'a finite number > 0'),
+    field<boolean>('options.thresholding', o.thresholding, (v) => typeof v === 'boolean', 'true or false'),
+    field<number>('options.dynamicThresholdingRatio', o.dynamicThresholdingRatio, (v) => typeof v === 'number' && v >= 0 && v <= 1, 'a number in [0, 1]'),
+    field<number>('options.sampleMaxValue', o.sampleMaxValue, positive, 'a finite number > 0'),
+  ]);
+  return E.isLeft(checked) ? checked : E.right(options as StepOptions);
+};
+
+/**
+ * An argument that must be an object (the inputs or outputs of a step).
+ *
+ * @internal
+ */
+export const checkObject = <A>(value: unknown, parameter: string, allowed: string): E.Either<SchedulerError, A> =>
+  typeof value === 'object' && value !== null ? E.right(value as A) : E.left(schedulerError('InvalidOption', parameter, value, allowed));
