@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
@@ -29,5 +29,22 @@ describe('saveScheduler', () => {
     writeFileSync(blocker, 'not a folder');
     const r = await saveScheduler(join(blocker, 'sub'), unwrap(createScheduler()));
     expect(E.isLeft(r) && r.left).toMatchObject({ _tag: 'IoError', parameter: 'dir' });
+  });
+
+  it("refuses a value that is not a scheduler, naming 'scheduler', and creates no folder", async () => {
+    const target = join(dir, 'not-made');
+    for (const fake of [null, {}, { _tag: 'DDPMScheduler' }]) {
+      const r = await saveScheduler(target, fake as never);
+      expect(E.isLeft(r) && r.left.parameter).toBe('scheduler');
+    }
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it("refuses a dir that is not a path, naming 'dir'", async () => {
+    const s = unwrap(createScheduler());
+    for (const bad of [null, 5, '']) {
+      const r = await saveScheduler(bad as never, s);
+      expect(E.isLeft(r) && [r.left._tag, r.left.parameter]).toEqual(['InvalidOption', 'dir']);
+    }
   });
 });

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { schedulerError, type SchedulerError } from '../errors.js';
-import type { DDPMScheduler } from '../scheduler/scheduler.js';
+import { isDDPMScheduler, notAScheduler, type DDPMScheduler } from '../scheduler/scheduler.js';
 import { toDiffusersConfig } from '../scheduler/toDiffusersConfig.js';
 import { SCHEDULER_CONFIG_NAME } from './loadScheduler.js';
 
@@ -18,6 +18,9 @@ import { SCHEDULER_CONFIG_NAME } from './loadScheduler.js';
  * ```
  */
 export const saveScheduler = async (dir: string, s: DDPMScheduler): Promise<E.Either<SchedulerError, string>> => {
+  // both arguments are checked before anything is created on disk
+  if (!isDDPMScheduler(s)) return E.left(notAScheduler(s));
+  if (typeof dir !== 'string' || dir === '') return E.left(schedulerError('InvalidOption', 'dir', dir, 'a folder path (a non-empty string)'));
   const file = join(dir, SCHEDULER_CONFIG_NAME);
   try {
     await mkdir(dir, { recursive: true });

@@ -145,3 +145,10 @@ describe('parseDiffusersConfig', () => {
     expect(parsed(json).fields).toEqual({});
   });
 });
+
+describe('DIFFUSERS_KEYS', () => {
+  it('is frozen, rows included, so that no caller can change what later messages say', () => {
+    expect(Object.isFrozen(DIFFUSERS_KEYS)).toBe(true);
+    expect(DIFFUSERS_KEYS.every((row) => Object.isFrozen(row))).toBe(true);
+  });
+});

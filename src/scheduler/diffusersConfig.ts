@@ -53,8 +53,9 @@ export interface ConfigFields {
 /** The JSON type a `scheduler_config.json` key must have. */
 export type JsonKind = 'number' | 'string' | 'boolean' | 'numbers or null';
 
-/** snake_case key, camelCase field, JSON type: the whole DDPMScheduler surface in one table. */
-export const DIFFUSERS_KEYS: ReadonlyArray<readonly [string, keyof ConfigFields, JsonKind]> = [
+/** snake_case key, camelCase field, JSON type: the whole DDPMScheduler surface in one table (frozen, rows too). */
+export const DIFFUSERS_KEYS: ReadonlyArray<readonly [string, keyof ConfigFields, JsonKind]> = Object.freeze(
+  ([
   ['num_train_timesteps', 'numTrainTimesteps', 'number'],
   ['beta_start', 'betaStart', 'number'],
   ['beta_end', 'betaEnd', 'number'],
@@ -70,7 +71,8 @@ export const DIFFUSERS_KEYS: ReadonlyArray<readonly [string, keyof ConfigFields,
   ['timestep_spacing', 'timestepSpacing', 'string'],
   ['steps_offset', 'stepsOffset', 'number'],
   ['rescale_betas_zero_snr', 'rescaleBetasZeroSnr', 'boolean'],
-];
+] as Array<readonly [string, keyof ConfigFields, JsonKind]>).map((row) => Object.freeze(row)),
+);
 
 /** The longest `trained_betas` we read; a longer array is refused before it is copied. */
 export const MAX_TRAINED_BETAS = 1_000_000;
