@@ -145,3 +145,14 @@ describe('step and the loops refuse a forged generator, naming the parameter', (
     expect(calls).toBe(0);
   });
 });
+
+describe('step on an empty batch', () => {
+  it('steps a [0, C, ...] sample to an empty result, with the timestep checked by its value', () => {
+    const s = unwrap(setTimesteps(unwrap(createScheduler()), 10));
+    const empty = ndarray(new Float32Array(0), [0, 3, 4]);
+    const r = unwrap(step(s, { modelOutput: empty, sample: empty, timestep: 900, generator: torchGenerator(0) }));
+    expect(r.prevSample.shape).toEqual([0, 3, 4]);
+    const bad = step(s, { modelOutput: empty, sample: empty, timestep: 901, generator: torchGenerator(0) });
+    expect(E.isLeft(bad) && [bad.left.parameter, bad.left.received]).toEqual(['timestep', 901]);
+  });
+});

@@ -44,8 +44,10 @@ export const previousTimesteps = (
   if (E.isLeft(checked)) return checked;
   const set = s.numInferenceSteps === null ? undefined : s.timesteps;
   const previous: number[] = [];
-  for (let i = 0; i < (single ? 1 : batch); i++) {
-    const t = checked.right[i] as number;
+  // one shared timestep is the value itself (also for an empty batch, where the per-item list is empty)
+  const timesteps = single ? [timestep as number] : checked.right;
+  for (let i = 0; i < timesteps.length; i++) {
+    const t = timesteps[i] as number;
     const name = single ? 'timestep' : `timestep[${i}]`;
     const prev = previousTimestepIn(set, t);
     if (prev === undefined) return E.left(schedulerError('InvalidTimestep', name, t, describeSchedule(s.timesteps)));
@@ -53,7 +55,7 @@ export const previousTimesteps = (
     if (E.isLeft(noised)) return noised;
     previous.push(prev);
   }
-  return E.right([checked.right, previous] as const);
+  return E.right([timesteps, previous] as const);
 };
 
 // The step options of a config, made once per (frozen) config rather than once per step.
