@@ -3,12 +3,16 @@ import { configErrors, schedulerError, type SchedulerError } from '../errors.js'
 import { validateAll } from '../validation.js';
 import {
   makeBetaSchedule,
+  makeTables,
+  rescaleZeroSnr,
+  validateTables,
   validateNumTrainTimesteps,
   validatePrecision,
   validateStepsOffset,
   validateTimestepSpacing,
   type BetaSchedule,
   type Precision,
+  type ScheduleTables,
   type Table,
   type TimestepSpacing,
 } from '../schedule/index.js';
@@ -38,7 +42,11 @@ export interface DDPMConfig {
   readonly dynamicThresholdingRatio: number;
   /** The clipping bound, > 0. */
   readonly clipSampleRange: number;
-  /** The largest dynamic threshold, > 0. */
+  /**
+   * The largest dynamic threshold: finite and > 0 once rounded to the table's precision (>= 2^-149 for
+   * float32). One that rounds to 0 (1e-46 in float32) would make the threshold 0 and x0 / 0 NaN, as in
+   * diffusers; any positive float32 keeps the thresholded x0 in [-1, 1].
+   */
   readonly sampleMaxValue: number;
   readonly timestepSpacing: TimestepSpacing;
   /** Added to every `leading` timestep (Stable Diffusion uses 1). */
@@ -116,16 +124,63 @@ const knownKey = (key: string, value: unknown): E.Either<SchedulerError, string>
 const isPlainObject = (x: unknown): x is Record<string, unknown> =>
   typeof x === 'object' && x !== null && !Array.isArray(x) && !ArrayBuffer.isView(x);
 
-/** A valid config together with the betas it defines (before any zero-SNR rescale). */
+/** A valid config together with the betas it defines (before any zero-SNR rescale) and its tables. */
 export interface ValidatedConfig {
   readonly config: DDPMConfig;
   readonly betas: Table;
+  /** The tables a scheduler of this config reads (after the zero-SNR rescale when it asks for one). */
+  readonly tables: ScheduleTables;
 }
+
+// A number that stays > 0 once rounded to the table's precision (float32 rounds 1e-46 to 0).
+const positiveIn = (precision: Precision) => (x: number): boolean =>
+  Number.isFinite(x) && x > 0 && (precision === 'float64' || Math.fround(x) > 0);
+
+/**
+ * The tables of valid betas and a valid rescale flag, checked for a finite posterior at every step
+ * (see validateTables); null when the betas or the flag are invalid themselves (reported already).
+ */
+const tablesOf = (
+  betas: E.Either<SchedulerError, Table>,
+  merged: Record<string, unknown>,
+): E.Either<SchedulerError, ScheduleTables | null> => {
+  if (E.isLeft(betas) || typeof merged.rescaleBetasZeroSnr !== 'boolean') return E.right(null);
+  const rescaled = merged.rescaleBetasZeroSnr ? rescaleZeroSnr(betas.right) : betas.right;
+  // betas too small to change sqrt(alphasCumprod) in the table's precision rescale to exactly 0
+  const zero = merged.rescaleBetasZeroSnr ? rescaled.indexOf(0) : -1;
+  if (zero >= 0) {
+    return E.left(
+      schedulerError(
+        'InvalidBetas',
+        'rescaleBetasZeroSnr',
+        true,
+        'betas whose zero-SNR rescale stays in (0, 1]',
+        zero === 0
+          ? 'the rescale makes betas[0] 0: alphasCumprod[0] is 1'
+          : `the rescale makes betas[${zero}] 0: sqrt(alphasCumprod) does not change from timestep ${zero - 1} to ${zero}`,
+      ),
+    );
+  }
+  const source =
+    (merged.trainedBetas == null ? `betaSchedule '${String(merged.betaSchedule)}' from betaStart and betaEnd` : 'trainedBetas') +
+    (merged.rescaleBetasZeroSnr ? ', rescaled to zero terminal SNR,' : '');
+  return validateTables(makeTables(rescaled), {
+    source,
+    learnedRange: merged.varianceType === 'learned_range',
+    epsilonPrediction: merged.predictionType === 'epsilon',
+  });
+};
 
 /**
  * Validates a partial config over {@link DEFAULT_DDPM_CONFIG} and reports every problem at once: one
  * problem comes back as itself, several as one `InvalidConfig` error whose `errors` lists them all.
  * Keys that are not DDPMConfig parameters (a typo such as `betaShedule`) are problems too.
+ *
+ * No NaN from an accepted config (issue 15; docs/parity.md, "Configs that would step to NaN"): the
+ * final tables (after the zero-SNR rescale) are checked by `validateTables` (alphasCumprod 0 before
+ * the last timestep, a repeated value under `learned_range`, a float64 value below 2^-149 under
+ * `epsilon`), a rescale that makes a beta 0 is refused, and `sampleMaxValue` must stay > 0 in the
+ * table's precision. Each is `InvalidBetas` or `InvalidNumber`, reported with the other problems.
  *
  * @example
  * ```ts
@@ -158,6 +213,9 @@ export const validateConfig = (input: unknown = {}): E.Either<SchedulerError, Va
       ? E.left(schedulerError('InvalidNumber', 'stepsOffset', merged.stepsOffset, `an integer in [0, numTrainTimesteps (${numTrainTimesteps}))`))
       : E.right(merged.stepsOffset);
 
+  const tables = tablesOf(betas, merged);
+  const floatPrecision = E.isRight(precision) ? precision.right : 'float32';
+
   // validateAll flattens the InvalidConfig of several unknown keys or several beta problems into one list
   const checked = validateAll('config', input, [
     validateAll('config', input, Object.keys(input).map((key) => knownKey(key, input[key]))),
@@ -170,18 +228,25 @@ export const validateConfig = (input: unknown = {}): E.Either<SchedulerError, Va
     flag('rescaleBetasZeroSnr')(merged.rescaleBetasZeroSnr),
     inRange('dynamicThresholdingRatio', 'a number in [0, 1]', (x) => x >= 0 && x <= 1)(merged.dynamicThresholdingRatio),
     inRange('clipSampleRange', 'a finite number > 0', (x) => Number.isFinite(x) && x > 0)(merged.clipSampleRange),
-    inRange('sampleMaxValue', 'a finite number > 0', (x) => Number.isFinite(x) && x > 0)(merged.sampleMaxValue),
+    inRange(
+      'sampleMaxValue',
+      floatPrecision === 'float32' ? 'a finite number > 0 that stays > 0 in float32 (>= 2^-149 = 1.4e-45)' : 'a finite number > 0',
+      positiveIn(floatPrecision),
+    )(merged.sampleMaxValue),
     validateTimestepSpacing(merged.timestepSpacing),
     validateStepsOffset(merged.stepsOffset),
     stepsOffsetBelowT,
+    tables,
   ]);
   if (E.isLeft(checked)) return checked;
   const [, , table] = checked.right;
+  // the betas and the flag are valid here, so tablesOf made and checked their tables
+  const finalTables = E.isRight(tables) && tables.right !== null ? tables.right : makeTables(table);
   const config = Object.freeze({
     ...(merged as unknown as DDPMConfig),
     trainedBetas: trainedBetas == null ? null : Object.freeze(Array.from(trainedBetas as ArrayLike<number>)),
   });
-  return E.right(Object.freeze({ config, betas: table }));
+  return E.right(Object.freeze({ config, betas: table, tables: finalTables }));
 };
 
 /**

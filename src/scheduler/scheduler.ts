@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { configErrors, type SchedulerError } from '../errors.js';
-import { makeTables, rescaleZeroSnr, type Table } from '../schedule/index.js';
+import type { Table } from '../schedule/index.js';
 import { validateConfig, type DDPMConfig } from './config.js';
 
 /**
@@ -78,8 +78,7 @@ export const makeScheduler = (fields: Omit<DDPMScheduler, '_tag'>): DDPMSchedule
 export const createScheduler = (config: Partial<DDPMConfig> = {}, warnings: ReadonlyArray<string> = []): E.Either<SchedulerError, DDPMScheduler> => {
   const valid = validateConfig(config);
   if (E.isLeft(valid)) return valid;
-  const { config: c, betas } = valid.right;
-  const tables = makeTables(c.rescaleBetasZeroSnr ? rescaleZeroSnr(betas) : betas);
+  const { config: c, tables } = valid.right;
   const timesteps = new Int32Array(c.numTrainTimesteps);
   for (let i = 0; i < timesteps.length; i++) timesteps[i] = c.numTrainTimesteps - 1 - i;
   return E.right(
