@@ -31,6 +31,31 @@ function pack32(a: v128, b: v128): v128 {
 // step32 (float32 tables) does diffusers' eager torch ops one by one in f32x4: each product, sum and
 // quotient is its own IEEE float32 op, as torch runs them unfused. step64 (float64 tables) widens to
 // f64x2 and rounds once at the store. Both match the JavaScript kernel operation for operation.
+//
+// A pass takes its operands and scalars from a parameter block that src/wasm/posteriorPass.ts writes
+// before each call (STEP_BLOCK in src/wasm/instance.ts, reserved in the MT19937 section below), and
+// its three mode codes as arguments; it reads the block once, before its loop. Re-reading the block
+// inside the loop measured 2.7x slower: a load there is repeated every iteration, since the stores to
+// the outputs might for all the engine knows change it.
+
+/** Byte offsets in the block: the addresses of the four inputs (u32 each), then of the two outputs. */
+const BLOCK_INPUTS: usize = 0;
+const BLOCK_OUTPUTS: usize = 16;
+/**
+ * The scalars a, b, c, -c (the clamp's lower end), c0, ct, sd from byte 32: floats, 4 bytes apart, for
+ * step32 (each already rounded to float32); doubles, 8 bytes apart, for step64.
+ */
+const BLOCK_SCALARS: usize = 32;
+/** The block's size in bytes. */
+const STEP_BLOCK_BYTES: i32 = 96;
+
+// The lanes of the addresses: `inputs` (bytes 0-15 of the block) and `outputs` (bytes 16-23).
+const MODEL: u8 = 0;
+const SAMPLE: u8 = 1;
+const NOISE: u8 = 2;
+const VARIANCE: u8 = 3;
+const PREV: u8 = 0;
+const X0: u8 = 1;
 
 const PREDICT_EPSILON = 0;
 const PREDICT_VELOCITY = 2;
@@ -40,20 +65,35 @@ const NOISE_NONE = 0;
 const NOISE_SCALED = 1;
 const NOISE_LEARNED = 2;
 
+// step32 reads the block as four vectors, which its pieces take: the addresses `inputs` (model,
+// sample, noise, variance) and `outputs` (prev, x0) as i32 lanes, the scalars `x0Terms` (a, b, c, -c)
+// and `meanTerms` (c0, ct, sd; lane 3 unused) as f32 lanes. A piece splats or extracts the lanes it
+// uses; Binaryen does each once per iteration of sixteen elements, where it costs nothing measurable.
+const A: u8 = 0;
+const B: u8 = 1;
+const C: u8 = 2;
+const NEG_C: u8 = 3;
+const C0: u8 = 0;
+const CT: u8 = 1;
+const SD: u8 = 2;
+
 // The float32 pass's pieces, as static methods: AssemblyScript's @inline decorator is valid TypeScript
 // syntax on class members (the linter parses this file as TypeScript).
 class Float32Pass {
   /** 2. x0: eq. 15 (x - b m) / a, the identity, or the v form a x - b m; every op rounded to float32. */
-  @inline static x0(x: v128, m: v128, a: v128, b: v128, prediction: i32): v128 {
-    if (prediction == PREDICT_EPSILON) return f32x4.div(f32x4.sub(x, f32x4.mul(b, m)), a);
-    if (prediction == PREDICT_VELOCITY) return f32x4.sub(f32x4.mul(a, x), f32x4.mul(b, m));
-    return m;
+  @inline static x0(x: v128, model: v128, x0Terms: v128, prediction: i32): v128 {
+    const a = f32x4.splat(f32x4.extract_lane(x0Terms, A));
+    const b = f32x4.splat(f32x4.extract_lane(x0Terms, B));
+    if (prediction == PREDICT_EPSILON) return f32x4.div(f32x4.sub(x, f32x4.mul(b, model)), a);
+    if (prediction == PREDICT_VELOCITY) return f32x4.sub(f32x4.mul(a, x), f32x4.mul(b, model));
+    return model;
   }
 
   /** 3. clamp to [-c, c] by comparisons (pmax(y, l) is y < l ? l : y), then divide by c when thresholding. */
-  @inline static clip(y: v128, c: v128, negC: v128, clipMode: i32): v128 {
+  @inline static clip(y: v128, x0Terms: v128, clipMode: i32): v128 {
     if (clipMode == CLIP_NONE) return y;
-    const t = f32x4.pmin(f32x4.pmax(y, negC), c);
+    const c = f32x4.splat(f32x4.extract_lane(x0Terms, C));
+    const t = f32x4.pmin(f32x4.pmax(y, f32x4.splat(f32x4.extract_lane(x0Terms, NEG_C))), c);
     return clipMode == CLIP_THRESHOLD ? f32x4.div(t, c) : t;
   }
 
@@ -62,18 +102,25 @@ class Float32Pass {
    * offset): every input element is read before the outputs at that offset are written.
    */
   @inline static four(
-    o: usize, k: usize, prev: usize, x0: usize, m: usize, s: usize, z: usize, v: usize, kind: i32, prediction: i32, clipMode: i32,
-    av: v128, bv: v128, cv: v128, negC: v128, c0v: v128, ctv: v128, sdv: v128,
+    o: usize, k: usize, inputs: v128, outputs: v128, x0Terms: v128, meanTerms: v128, kind: i32, prediction: i32, clipMode: i32,
   ): void {
-    const x = v128.load(s + o + k);
-    const y = Float32Pass.clip(Float32Pass.x0(x, v128.load(m + o + k), av, bv, prediction), cv, negC, clipMode);
+    const x = v128.load(<usize>i32x4.extract_lane(inputs, SAMPLE) + o + k);
+    const model = v128.load(<usize>i32x4.extract_lane(inputs, MODEL) + o + k);
+    const y = Float32Pass.clip(Float32Pass.x0(x, model, x0Terms, prediction), x0Terms, clipMode);
     // 5. the posterior mean c0 x0 + ct x_t: two rounded products and their rounded sum
-    let r = f32x4.add(f32x4.mul(c0v, y), f32x4.mul(ctv, x));
-    if (kind == NOISE_SCALED) r = f32x4.add(r, f32x4.mul(sdv, v128.load(z + o + k)));
-    // `learned`: sqrt of the predicted variance, a negative one (and -0) counted as +0 (IEEE max)
-    if (kind == NOISE_LEARNED) r = f32x4.add(r, f32x4.mul(f32x4.sqrt(f32x4.max(v128.load(v + o + k), f32x4.splat(0))), v128.load(z + o + k)));
-    v128.store(x0 + o + k, y);
-    v128.store(prev + o + k, r);
+    const c0 = f32x4.splat(f32x4.extract_lane(meanTerms, C0));
+    const ct = f32x4.splat(f32x4.extract_lane(meanTerms, CT));
+    let r = f32x4.add(f32x4.mul(c0, y), f32x4.mul(ct, x));
+    if (kind == NOISE_SCALED) {
+      r = f32x4.add(r, f32x4.mul(f32x4.splat(f32x4.extract_lane(meanTerms, SD)), v128.load(<usize>i32x4.extract_lane(inputs, NOISE) + o + k)));
+    }
+    if (kind == NOISE_LEARNED) {
+      // `learned`: sqrt of the predicted variance, a negative one (and -0) counted as +0 (IEEE max)
+      const variance = v128.load(<usize>i32x4.extract_lane(inputs, VARIANCE) + o + k);
+      r = f32x4.add(r, f32x4.mul(f32x4.sqrt(f32x4.max(variance, f32x4.splat(0))), v128.load(<usize>i32x4.extract_lane(inputs, NOISE) + o + k)));
+    }
+    v128.store(<usize>i32x4.extract_lane(outputs, X0) + o + k, y);
+    v128.store(<usize>i32x4.extract_lane(outputs, PREV) + o + k, r);
   }
 
   /**
@@ -82,101 +129,105 @@ class Float32Pass {
    * per combination of the three modes, each passed as a literal, so that every combination is a
    * straight loop with no mode branch (measured 15-25 % faster than one loop with loop-invariant branches).
    */
-  @inline static vector(
-    prev: usize, x0: usize, m: usize, s: usize, z: usize, v: usize, len: i32,
-    kind: i32, prediction: i32, clipMode: i32, a: f32, b: f32, c: f32, c0: f32, ct: f32, sd: f32,
-  ): void {
-    const av = f32x4.splat(a);
-    const bv = f32x4.splat(b);
-    const cv = f32x4.splat(c);
-    const negC = f32x4.splat(-c);
-    const c0v = f32x4.splat(c0);
-    const ctv = f32x4.splat(ct);
-    const sdv = f32x4.splat(sd);
+  @inline static vector(block: usize, len: i32, kind: i32, prediction: i32, clipMode: i32): void {
+    const inputs = v128.load(block + BLOCK_INPUTS);
+    const outputs = v128.load(block + BLOCK_OUTPUTS);
+    const x0Terms = v128.load(block + BLOCK_SCALARS);
+    const meanTerms = v128.load(block + BLOCK_SCALARS + 16);
     const end = (<usize>(len & ~3)) << 2;
     const end16 = (<usize>(len & ~15)) << 2;
     let o: usize = 0;
     for (; o < end16; o += 64) {
-      Float32Pass.four(o, 0, prev, x0, m, s, z, v, kind, prediction, clipMode, av, bv, cv, negC, c0v, ctv, sdv);
-      Float32Pass.four(o, 16, prev, x0, m, s, z, v, kind, prediction, clipMode, av, bv, cv, negC, c0v, ctv, sdv);
-      Float32Pass.four(o, 32, prev, x0, m, s, z, v, kind, prediction, clipMode, av, bv, cv, negC, c0v, ctv, sdv);
-      Float32Pass.four(o, 48, prev, x0, m, s, z, v, kind, prediction, clipMode, av, bv, cv, negC, c0v, ctv, sdv);
+      Float32Pass.four(o, 0, inputs, outputs, x0Terms, meanTerms, kind, prediction, clipMode);
+      Float32Pass.four(o, 16, inputs, outputs, x0Terms, meanTerms, kind, prediction, clipMode);
+      Float32Pass.four(o, 32, inputs, outputs, x0Terms, meanTerms, kind, prediction, clipMode);
+      Float32Pass.four(o, 48, inputs, outputs, x0Terms, meanTerms, kind, prediction, clipMode);
     }
     for (; o < end; o += 16) {
-      Float32Pass.four(o, 0, prev, x0, m, s, z, v, kind, prediction, clipMode, av, bv, cv, negC, c0v, ctv, sdv);
+      Float32Pass.four(o, 0, inputs, outputs, x0Terms, meanTerms, kind, prediction, clipMode);
     }
   }
 
   /** Dispatches on the clip mode, passing it on as a literal. */
-  @inline static byClip(
-    prev: usize, x0: usize, m: usize, s: usize, z: usize, v: usize, len: i32,
-    kind: i32, prediction: i32, clipMode: i32, a: f32, b: f32, c: f32, c0: f32, ct: f32, sd: f32,
-  ): void {
-    if (clipMode == 0) Float32Pass.vector(prev, x0, m, s, z, v, len, kind, prediction, 0, a, b, c, c0, ct, sd);
-    else if (clipMode == 1) Float32Pass.vector(prev, x0, m, s, z, v, len, kind, prediction, 1, a, b, c, c0, ct, sd);
-    else Float32Pass.vector(prev, x0, m, s, z, v, len, kind, prediction, 2, a, b, c, c0, ct, sd);
+  @inline static byClip(block: usize, len: i32, kind: i32, prediction: i32, clipMode: i32): void {
+    if (clipMode == 0) Float32Pass.vector(block, len, kind, prediction, 0);
+    else if (clipMode == 1) Float32Pass.vector(block, len, kind, prediction, 1);
+    else Float32Pass.vector(block, len, kind, prediction, 2);
   }
 
   /** Dispatches on the prediction type, passing it on as a literal. */
-  @inline static byPrediction(
-    prev: usize, x0: usize, m: usize, s: usize, z: usize, v: usize, len: i32,
-    kind: i32, prediction: i32, clipMode: i32, a: f32, b: f32, c: f32, c0: f32, ct: f32, sd: f32,
-  ): void {
-    if (prediction == 0) Float32Pass.byClip(prev, x0, m, s, z, v, len, kind, 0, clipMode, a, b, c, c0, ct, sd);
-    else if (prediction == 1) Float32Pass.byClip(prev, x0, m, s, z, v, len, kind, 1, clipMode, a, b, c, c0, ct, sd);
-    else Float32Pass.byClip(prev, x0, m, s, z, v, len, kind, 2, clipMode, a, b, c, c0, ct, sd);
+  @inline static byPrediction(block: usize, len: i32, kind: i32, prediction: i32, clipMode: i32): void {
+    if (prediction == 0) Float32Pass.byClip(block, len, kind, 0, clipMode);
+    else if (prediction == 1) Float32Pass.byClip(block, len, kind, 1, clipMode);
+    else Float32Pass.byClip(block, len, kind, 2, clipMode);
   }
 }
 
 /** The last `len & 3` elements of the float32 pass, one at a time, with the same f32 operations. */
-function tail32(
-  prev: usize, x0: usize, m: usize, s: usize, z: usize, v: usize, len: i32,
-  kind: i32, prediction: i32, clipMode: i32, a: f32, b: f32, c: f32, c0: f32, ct: f32, sd: f32,
-): void {
+function tail32(block: usize, len: i32, kind: i32, prediction: i32, clipMode: i32): void {
+  const model = load<usize>(block + BLOCK_INPUTS + 4 * MODEL);
+  const sample = load<usize>(block + BLOCK_INPUTS + 4 * SAMPLE);
+  const noise = load<usize>(block + BLOCK_INPUTS + 4 * NOISE);
+  const variance = load<usize>(block + BLOCK_INPUTS + 4 * VARIANCE);
+  const prev = load<usize>(block + BLOCK_OUTPUTS + 4 * PREV);
+  const x0 = load<usize>(block + BLOCK_OUTPUTS + 4 * X0);
+  const a = load<f32>(block + BLOCK_SCALARS + 4 * A);
+  const b = load<f32>(block + BLOCK_SCALARS + 4 * B);
+  const c = load<f32>(block + BLOCK_SCALARS + 4 * C);
+  // meanTerms, the second f32x4 of scalars
+  const c0 = load<f32>(block + BLOCK_SCALARS + 16 + 4 * C0);
+  const ct = load<f32>(block + BLOCK_SCALARS + 16 + 4 * CT);
+  const sd = load<f32>(block + BLOCK_SCALARS + 16 + 4 * SD);
   for (let i = len & ~3; i < len; i++) {
     const o = (<usize>i) << 2;
-    const x = load<f32>(s + o);
-    const mi = load<f32>(m + o);
-    let y = prediction == PREDICT_EPSILON ? (x - b * mi) / a : prediction == PREDICT_VELOCITY ? a * x - b * mi : mi;
+    const x = load<f32>(sample + o);
+    const m = load<f32>(model + o);
+    let y = prediction == PREDICT_EPSILON ? (x - b * m) / a : prediction == PREDICT_VELOCITY ? a * x - b * m : m;
     if (clipMode != CLIP_NONE) {
       const low = y < -c ? -c : y;
       y = c < low ? c : low;
       if (clipMode == CLIP_THRESHOLD) y = y / c;
     }
     let r = c0 * y + ct * x;
-    if (kind == NOISE_SCALED) r = r + sd * load<f32>(z + o);
-    if (kind == NOISE_LEARNED) {
-      const variance = load<f32>(v + o);
-      r = r + sqrt<f32>(max<f32>(variance, 0)) * load<f32>(z + o);
-    }
+    if (kind == NOISE_SCALED) r = r + sd * load<f32>(noise + o);
+    if (kind == NOISE_LEARNED) r = r + sqrt<f32>(max<f32>(load<f32>(variance + o), 0)) * load<f32>(noise + o);
     store<f32>(x0 + o, y);
     store<f32>(prev + o, r);
   }
 }
 
 /**
- * One fused float32 pass over `len` contiguous elements. kind 0: prev = c0 x0 + ct x; kind 1:
- * + sd * noise; kind 2: + sqrt(max(v, 0)) * noise (`learned`). Every input element is read before the
- * same index of the outputs is written, so an output may be an input.
+ * One fused float32 pass over `len` contiguous elements, its operands and scalars read from the
+ * parameter block at `block`. kind 0: prev = c0 x0 + ct x; kind 1: + sd * noise; kind 2:
+ * + sqrt(max(v, 0)) * noise (`learned`). Every input element is read before the same index of the
+ * outputs is written, so an output may be an input.
  */
-export function step32(
-  prev: usize, x0: usize, m: usize, s: usize, z: usize, v: usize, len: i32,
-  kind: i32, prediction: i32, clipMode: i32, a: f32, b: f32, c: f32, c0: f32, ct: f32, sd: f32,
-): void {
+export function step32(block: usize, len: i32, kind: i32, prediction: i32, clipMode: i32): void {
   // one straight loop per (kind, prediction, clipMode)
-  if (kind == 0) Float32Pass.byPrediction(prev, x0, m, s, z, v, len, 0, prediction, clipMode, a, b, c, c0, ct, sd);
-  else if (kind == 1) Float32Pass.byPrediction(prev, x0, m, s, z, v, len, 1, prediction, clipMode, a, b, c, c0, ct, sd);
-  else Float32Pass.byPrediction(prev, x0, m, s, z, v, len, 2, prediction, clipMode, a, b, c, c0, ct, sd);
-  tail32(prev, x0, m, s, z, v, len, kind, prediction, clipMode, a, b, c, c0, ct, sd);
+  if (kind == 0) Float32Pass.byPrediction(block, len, 0, prediction, clipMode);
+  else if (kind == 1) Float32Pass.byPrediction(block, len, 1, prediction, clipMode);
+  else Float32Pass.byPrediction(block, len, 2, prediction, clipMode);
+  tail32(block, len, kind, prediction, clipMode);
 }
+
+// step64 reads the scalars as doubles at these offsets, and splats them before its loop: splatting lanes
+// of vectors read from the block, as step32 does, measured 1.3-1.5x slower at four elements per
+// iteration (V8 does not move the splats out of the loop).
+const F64_A: usize = BLOCK_SCALARS;
+const F64_B: usize = BLOCK_SCALARS + 8;
+const F64_C: usize = BLOCK_SCALARS + 16;
+const F64_NEG_C: usize = BLOCK_SCALARS + 24;
+const F64_C0: usize = BLOCK_SCALARS + 32;
+const F64_CT: usize = BLOCK_SCALARS + 40;
+const F64_SD: usize = BLOCK_SCALARS + 48;
 
 /** The float64 pass's pieces, as the float32 pass's: each element in double, rounded once at the store. */
 class Float64Pass {
   /** 2-3. x0 of two lanes in double (eq. 15, the identity, or the v form), clipped or thresholded. */
-  @inline static x0(x: v128, m: v128, a: v128, b: v128, c: v128, negC: v128, prediction: i32, clipMode: i32): v128 {
-    let y = m;
-    if (prediction == PREDICT_EPSILON) y = f64x2.div(f64x2.sub(x, f64x2.mul(b, m)), a);
-    else if (prediction == PREDICT_VELOCITY) y = f64x2.sub(f64x2.mul(a, x), f64x2.mul(b, m));
+  @inline static x0(x: v128, model: v128, a: v128, b: v128, c: v128, negC: v128, prediction: i32, clipMode: i32): v128 {
+    let y = model;
+    if (prediction == PREDICT_EPSILON) y = f64x2.div(f64x2.sub(x, f64x2.mul(b, model)), a);
+    else if (prediction == PREDICT_VELOCITY) y = f64x2.sub(f64x2.mul(a, x), f64x2.mul(b, model));
     if (clipMode != CLIP_NONE) {
       y = f64x2.pmin(f64x2.pmax(y, negC), c);
       if (clipMode == CLIP_THRESHOLD) y = f64x2.div(y, c);
@@ -185,107 +236,105 @@ class Float64Pass {
   }
 
   /** 5-6. the posterior mean of two lanes in double, plus the noise term of `kind`. */
-  @inline static prev(y: v128, x: v128, z: v128, v: v128, c0: v128, ct: v128, sd: v128, kind: i32): v128 {
+  @inline static prev(y: v128, x: v128, noise: v128, variance: v128, c0: v128, ct: v128, sd: v128, kind: i32): v128 {
     const r = f64x2.add(f64x2.mul(c0, y), f64x2.mul(ct, x));
-    if (kind == NOISE_SCALED) return f64x2.add(r, f64x2.mul(sd, z));
-    if (kind == NOISE_LEARNED) return f64x2.add(r, f64x2.mul(f64x2.sqrt(f64x2.max(v, f64x2.splat(0))), z));
+    if (kind == NOISE_SCALED) return f64x2.add(r, f64x2.mul(sd, noise));
+    if (kind == NOISE_LEARNED) return f64x2.add(r, f64x2.mul(f64x2.sqrt(f64x2.max(variance, f64x2.splat(0))), noise));
     return r;
   }
 
-  /** Four elements at byte offset `o`, as two f64x2 halves. */
-  @inline static four(
-    o: usize, prev: usize, x0: usize, m: usize, s: usize, z: usize, v: usize, kind: i32, prediction: i32, clipMode: i32,
-    av: v128, bv: v128, cv: v128, negC: v128, c0v: v128, ctv: v128, sdv: v128,
-  ): void {
-    const x4 = v128.load(s + o);
-    const m4 = v128.load(m + o);
-    // the noise and variance are only read for the kinds that use them
-    const z4 = kind == NOISE_NONE ? x4 : v128.load(z + o);
-    const v4 = kind == NOISE_LEARNED ? v128.load(v + o) : x4;
-    const xl = low64(x4);
-    const xh = high64(x4);
-    const yl = Float64Pass.x0(xl, low64(m4), av, bv, cv, negC, prediction, clipMode);
-    const yh = Float64Pass.x0(xh, high64(m4), av, bv, cv, negC, prediction, clipMode);
-    const pl = Float64Pass.prev(yl, xl, low64(z4), low64(v4), c0v, ctv, sdv, kind);
-    const ph = Float64Pass.prev(yh, xh, high64(z4), high64(v4), c0v, ctv, sdv, kind);
-    v128.store(x0 + o, pack32(yl, yh));
-    v128.store(prev + o, pack32(pl, ph));
-  }
-
   /**
-   * `len & ~3` elements, four per iteration, inlined once per combination of the modes as in the
-   * float32 pass (83 -> 66 us at 65 536 against one loop with the mode branches inside; unrolling it
-   * further did not help, the f64x2 divisions bound it).
+   * `len & ~3` elements, four per iteration as two f64x2 halves, inlined once per combination of the
+   * modes as in the float32 pass (83 -> 66 us at 65 536 against one loop with the mode branches inside;
+   * unrolling it further did not help, the f64x2 divisions bound it).
    */
-  @inline static vector(
-    prev: usize, x0: usize, m: usize, s: usize, z: usize, v: usize, len: i32,
-    kind: i32, prediction: i32, clipMode: i32, a: f64, b: f64, c: f64, c0: f64, ct: f64, sd: f64,
-  ): void {
-    const av = f64x2.splat(a);
-    const bv = f64x2.splat(b);
-    const cv = f64x2.splat(c);
-    const negC = f64x2.splat(-c);
-    const c0v = f64x2.splat(c0);
-    const ctv = f64x2.splat(ct);
-    const sdv = f64x2.splat(sd);
+  @inline static vector(block: usize, len: i32, kind: i32, prediction: i32, clipMode: i32): void {
+    const model = load<usize>(block + BLOCK_INPUTS + 4 * MODEL);
+    const sample = load<usize>(block + BLOCK_INPUTS + 4 * SAMPLE);
+    const noise = load<usize>(block + BLOCK_INPUTS + 4 * NOISE);
+    const variance = load<usize>(block + BLOCK_INPUTS + 4 * VARIANCE);
+    const prev = load<usize>(block + BLOCK_OUTPUTS + 4 * PREV);
+    const x0 = load<usize>(block + BLOCK_OUTPUTS + 4 * X0);
+    const a = v128.load64_splat(block + F64_A);
+    const b = v128.load64_splat(block + F64_B);
+    const c = v128.load64_splat(block + F64_C);
+    const negC = v128.load64_splat(block + F64_NEG_C);
+    const c0 = v128.load64_splat(block + F64_C0);
+    const ct = v128.load64_splat(block + F64_CT);
+    const sd = v128.load64_splat(block + F64_SD);
     const end = (<usize>(len & ~3)) << 2;
-    let o: usize = 0;
-    for (; o < end; o += 16) {
-      Float64Pass.four(o, prev, x0, m, s, z, v, kind, prediction, clipMode, av, bv, cv, negC, c0v, ctv, sdv);
+    for (let o: usize = 0; o < end; o += 16) {
+      const x4 = v128.load(sample + o);
+      const m4 = v128.load(model + o);
+      // the noise and variance are only read for the kinds that use them
+      const z4 = kind == NOISE_NONE ? x4 : v128.load(noise + o);
+      const v4 = kind == NOISE_LEARNED ? v128.load(variance + o) : x4;
+      const xl = low64(x4);
+      const xh = high64(x4);
+      const yl = Float64Pass.x0(xl, low64(m4), a, b, c, negC, prediction, clipMode);
+      const yh = Float64Pass.x0(xh, high64(m4), a, b, c, negC, prediction, clipMode);
+      const pl = Float64Pass.prev(yl, xl, low64(z4), low64(v4), c0, ct, sd, kind);
+      const ph = Float64Pass.prev(yh, xh, high64(z4), high64(v4), c0, ct, sd, kind);
+      v128.store(x0 + o, pack32(yl, yh));
+      v128.store(prev + o, pack32(pl, ph));
     }
   }
 
-  @inline static byClip(
-    prev: usize, x0: usize, m: usize, s: usize, z: usize, v: usize, len: i32,
-    kind: i32, prediction: i32, clipMode: i32, a: f64, b: f64, c: f64, c0: f64, ct: f64, sd: f64,
-  ): void {
-    if (clipMode == 0) Float64Pass.vector(prev, x0, m, s, z, v, len, kind, prediction, 0, a, b, c, c0, ct, sd);
-    else if (clipMode == 1) Float64Pass.vector(prev, x0, m, s, z, v, len, kind, prediction, 1, a, b, c, c0, ct, sd);
-    else Float64Pass.vector(prev, x0, m, s, z, v, len, kind, prediction, 2, a, b, c, c0, ct, sd);
+  @inline static byClip(block: usize, len: i32, kind: i32, prediction: i32, clipMode: i32): void {
+    if (clipMode == 0) Float64Pass.vector(block, len, kind, prediction, 0);
+    else if (clipMode == 1) Float64Pass.vector(block, len, kind, prediction, 1);
+    else Float64Pass.vector(block, len, kind, prediction, 2);
   }
 
-  @inline static byPrediction(
-    prev: usize, x0: usize, m: usize, s: usize, z: usize, v: usize, len: i32,
-    kind: i32, prediction: i32, clipMode: i32, a: f64, b: f64, c: f64, c0: f64, ct: f64, sd: f64,
-  ): void {
-    if (prediction == 0) Float64Pass.byClip(prev, x0, m, s, z, v, len, kind, 0, clipMode, a, b, c, c0, ct, sd);
-    else if (prediction == 1) Float64Pass.byClip(prev, x0, m, s, z, v, len, kind, 1, clipMode, a, b, c, c0, ct, sd);
-    else Float64Pass.byClip(prev, x0, m, s, z, v, len, kind, 2, clipMode, a, b, c, c0, ct, sd);
+  @inline static byPrediction(block: usize, len: i32, kind: i32, prediction: i32, clipMode: i32): void {
+    if (prediction == 0) Float64Pass.byClip(block, len, kind, 0, clipMode);
+    else if (prediction == 1) Float64Pass.byClip(block, len, kind, 1, clipMode);
+    else Float64Pass.byClip(block, len, kind, 2, clipMode);
   }
 }
 
-/**
- * The fused pass for float64 tables: each element in double, rounded to float32 once at the store, as
- * the JavaScript float64 loop does. Same arguments and aliasing rule as step32.
- */
-export function step64(
-  prev: usize, x0: usize, m: usize, s: usize, z: usize, v: usize, len: i32,
-  kind: i32, prediction: i32, clipMode: i32, a: f64, b: f64, c: f64, c0: f64, ct: f64, sd: f64,
-): void {
-  // one straight loop per (kind, prediction, clipMode)
-  if (kind == 0) Float64Pass.byPrediction(prev, x0, m, s, z, v, len, 0, prediction, clipMode, a, b, c, c0, ct, sd);
-  else if (kind == 1) Float64Pass.byPrediction(prev, x0, m, s, z, v, len, 1, prediction, clipMode, a, b, c, c0, ct, sd);
-  else Float64Pass.byPrediction(prev, x0, m, s, z, v, len, 2, prediction, clipMode, a, b, c, c0, ct, sd);
-  let i = len & ~3;
-  for (; i < len; i++) {
+/** The last `len & 3` elements of the float64 pass, one at a time, with the same double operations. */
+function tail64(block: usize, len: i32, kind: i32, prediction: i32, clipMode: i32): void {
+  const model = load<usize>(block + BLOCK_INPUTS + 4 * MODEL);
+  const sample = load<usize>(block + BLOCK_INPUTS + 4 * SAMPLE);
+  const noise = load<usize>(block + BLOCK_INPUTS + 4 * NOISE);
+  const variance = load<usize>(block + BLOCK_INPUTS + 4 * VARIANCE);
+  const prev = load<usize>(block + BLOCK_OUTPUTS + 4 * PREV);
+  const x0 = load<usize>(block + BLOCK_OUTPUTS + 4 * X0);
+  const a = load<f64>(block + F64_A);
+  const b = load<f64>(block + F64_B);
+  const c = load<f64>(block + F64_C);
+  const c0 = load<f64>(block + F64_C0);
+  const ct = load<f64>(block + F64_CT);
+  const sd = load<f64>(block + F64_SD);
+  for (let i = len & ~3; i < len; i++) {
     const o = (<usize>i) << 2;
-    const x = <f64>load<f32>(s + o);
-    const mi = <f64>load<f32>(m + o);
-    let y = prediction == PREDICT_EPSILON ? (x - b * mi) / a : prediction == PREDICT_VELOCITY ? a * x - b * mi : mi;
+    const x = <f64>load<f32>(sample + o);
+    const m = <f64>load<f32>(model + o);
+    let y = prediction == PREDICT_EPSILON ? (x - b * m) / a : prediction == PREDICT_VELOCITY ? a * x - b * m : m;
     if (clipMode != CLIP_NONE) {
       const low = y < -c ? -c : y;
       y = c < low ? c : low;
       if (clipMode == CLIP_THRESHOLD) y = y / c;
     }
     let r = c0 * y + ct * x;
-    if (kind == NOISE_SCALED) r = r + sd * <f64>load<f32>(z + o);
-    if (kind == NOISE_LEARNED) {
-      const variance = <f64>load<f32>(v + o);
-      r = r + Math.sqrt(max<f64>(variance, 0)) * <f64>load<f32>(z + o);
-    }
+    if (kind == NOISE_SCALED) r = r + sd * <f64>load<f32>(noise + o);
+    if (kind == NOISE_LEARNED) r = r + Math.sqrt(max<f64>(<f64>load<f32>(variance + o), 0)) * <f64>load<f32>(noise + o);
     store<f32>(x0 + o, <f32>y);
     store<f32>(prev + o, <f32>r);
   }
+}
+
+/**
+ * The fused pass for float64 tables: each element in double, rounded to float32 once at the store, as
+ * the JavaScript float64 loop does. Same arguments, parameter block and aliasing rule as step32.
+ */
+export function step64(block: usize, len: i32, kind: i32, prediction: i32, clipMode: i32): void {
+  // one straight loop per (kind, prediction, clipMode)
+  if (kind == 0) Float64Pass.byPrediction(block, len, 0, prediction, clipMode);
+  else if (kind == 1) Float64Pass.byPrediction(block, len, 1, prediction, clipMode);
+  else Float64Pass.byPrediction(block, len, 2, prediction, clipMode);
+  tail64(block, len, kind, prediction, clipMode);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -297,14 +346,17 @@ export function step64(
 // constants computed before a loop back into their uses, so tables are the cheaper form.
 //
 // asc places static data from byte 1024 on, where instance.ts keeps the MT19937 state (STATE = 1024,
-// 624 words); the first static block reserves those bytes, so that the tables lie past the state and
-// below the staging chunks (randnBlocks.test.ts checks the module's data segments).
+// 624 words) and then the step's parameter block (STEP_BLOCK); the first two static blocks reserve
+// those bytes, so that the tables lie past both and below the staging chunks (randnBlocks.test.ts
+// checks the module's data segments).
 
 const MT_N: i32 = 624;
 const MT_M: i32 = 397;
 
 // The bytes of the MT19937 state, which the JavaScript side writes: no table may lie here.
 memory.data(MT_N << 2, 16);
+// The step's parameter block, right after the state (instance.ts's STEP_BLOCK), written the same way.
+memory.data(STEP_BLOCK_BYTES, 16);
 
 // Integer constants: the masks of the twist and of the tempering, and the low 24 bits.
 const I32_K: usize = memory.data<u32>([0x80000000, 0x7fffffff, 0x9908b0df, 0x9d2c5680, 0xefc60000, 0x00ffffff]);

@@ -1,20 +1,23 @@
 /**
  * The kernels' WebAssembly instance, made on first use, and the fixed layout of its memory. Internal.
  *
- * Memory layout (bytes): the MT19937 state at {@link STATE}; six staging chunks of {@link CHUNK}
- * float32 each from {@link STAGING}, through which tensors outside WASM memory are streamed; and,
- * from {@link ARENA_START}, the arena of `allocTensor`, reserved once. Nothing here grows memory per
+ * Memory layout (bytes): the MT19937 state at {@link STATE}, then the step's parameter block at
+ * {@link STEP_BLOCK}; six staging chunks of {@link CHUNK} float32 each from {@link STAGING}, through
+ * which tensors outside WASM memory are streamed; and, from {@link ARENA_START}, the arena of
+ * `allocTensor`, reserved once. Nothing here grows memory per
  * call: the staging area is part of the initial memory, so a step or a draw of any size reuses it.
  *
  * @module
  */
 import { KERNELS_WASM_BASE64 } from './generated/kernels.wasm.js';
 
-/** The posterior pass: f32x4 in torch's float32 op order (step32) or f64x2 (step64). @internal */
-export type StepPass = (
-  prev: number, x0: number, m: number, s: number, z: number, v: number, len: number, kind: number,
-  prediction: number, clipMode: number, a: number, b: number, c: number, c0: number, ct: number, sd: number,
-) => void;
+/**
+ * The posterior pass: f32x4 in torch's float32 op order (step32) or f64x2 (step64), over `len`
+ * elements whose operands and scalars the caller wrote into the parameter block at `block` (see
+ * {@link STEP_BLOCK}); `kind`, `prediction` and `clipMode` are the NOISE_*, PREDICT_* and CLIP_* codes.
+ * @internal
+ */
+export type StepPass = (block: number, len: number, kind: number, prediction: number, clipMode: number) => void;
 
 /** The functions the module exports (see assembly/kernels.ts). @internal */
 export interface KernelExports {
@@ -40,6 +43,15 @@ interface WebAssemblyApi {
 
 /** Byte offset of the 624 MT19937 words. @internal */
 export const STATE = 1024;
+/**
+ * Byte offset of the step's parameter block (reserved by assembly/kernels.ts right after the
+ * MT19937 words), which the caller of step32 / step64 writes before each call: the u32 addresses of
+ * model, sample, noise, variance, prev and x0 at bytes 0-23, then a, b, c, -c, c0, ct and sd from
+ * byte 32, as floats for step32 and doubles for step64. @internal
+ */
+export const STEP_BLOCK = STATE + 624 * 4;
+/** The parameter block's size in bytes (assembly/kernels.ts's STEP_BLOCK_BYTES). @internal */
+export const STEP_BLOCK_BYTES = 96;
 /** Float32 elements per staging chunk (a multiple of 16, the Box-Muller block). @internal */
 export const CHUNK = 16384;
 /** Byte offset of the first staging chunk; chunk i starts at STAGING + i * CHUNK * 4. @internal */
@@ -153,6 +165,7 @@ export const kernelsAsync = async (): Promise<KernelExports | null> => {
 let viewBuffer: ArrayBuffer | null = null;
 let f32View = new Float32Array(0);
 let u32View = new Uint32Array(0);
+let f64View = new Float64Array(0);
 
 /** A Float32Array over the whole memory, re-made only when the memory has grown. @internal */
 export const memoryF32 = (k: KernelExports): Float32Array => {
@@ -160,6 +173,7 @@ export const memoryF32 = (k: KernelExports): Float32Array => {
     viewBuffer = k.memory.buffer;
     f32View = new Float32Array(viewBuffer);
     u32View = new Uint32Array(viewBuffer);
+    f64View = new Float64Array(viewBuffer);
   }
   return f32View;
 };
@@ -168,6 +182,12 @@ export const memoryF32 = (k: KernelExports): Float32Array => {
 export const memoryU32 = (k: KernelExports): Uint32Array => {
   memoryF32(k);
   return u32View;
+};
+
+/** A Float64Array over the whole memory (its byte length is a multiple of 8: whole pages). @internal */
+export const memoryF64 = (k: KernelExports): Float64Array => {
+  memoryF32(k);
+  return f64View;
 };
 
 /** The byte offset of staging chunk `slot`. @internal */
