@@ -7,7 +7,7 @@ import { allocTensor, freeTensor } from './allocTensor.js';
 import { backend, setBackend } from '../kernels/select.js';
 import { jsNormalBlocks } from '../kernels/js/normalBlocks.js';
 import { KERNELS_WASM_BASE64 } from './generated/kernels.wasm.js';
-import { CHUNK, decodeBase64, kernels, STAGING, STATE } from './instance.js';
+import { CHUNK, decodeBase64, kernels, STAGING, STATE, STEP_BLOCK, STEP_BLOCK_BYTES } from './instance.js';
 import { wasmNormalBlocks } from './randnBlocks.js';
 
 const initial = backend();
@@ -202,11 +202,12 @@ const dataSegments = (bytes: Uint8Array): [number, number][] => {
 };
 
 describe('the kernels\' constant tables', () => {
-  it('lie between the MT19937 state and the staging chunks, so that neither overwrites them', () => {
+  it('lie between the MT19937 state and step parameter block and the staging chunks, so that none overwrites them', () => {
+    expect(STEP_BLOCK).toBe(STATE + 624 * 4);
     const ranges = dataSegments(decodeBase64(KERNELS_WASM_BASE64));
     expect(ranges.length).toBeGreaterThan(0);
     for (const [start, end] of ranges) {
-      expect(start).toBeGreaterThanOrEqual(STATE + 624 * 4);
+      expect(start).toBeGreaterThanOrEqual(STEP_BLOCK + STEP_BLOCK_BYTES);
       expect(end).toBeLessThanOrEqual(STAGING);
     }
   });
