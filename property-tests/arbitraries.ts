@@ -86,3 +86,60 @@ export const float32ValuesArb = (length: number): fc.Arbitrary<Float32Array> =>
       { minLength: length, maxLength: length },
     )
     .map((values) => Float32Array.from(values));
+
+/**
+ * A config at the edges of what validation accepts (issue 15): betas from 1e-12 to 1 (computed ones
+ * reaching 1, trained ones mixing tiny and large values), clip ranges and threshold maxima from 1e-46
+ * (0 in float32) to 1e39 (infinite in float32), short schedules. Many are rejected; a property keeps
+ * the ones `createScheduler` accepts.
+ */
+export const edgeConfigArb: fc.Arbitrary<Partial<DDPMConfig>> = fc
+  .record({
+    numTrainTimesteps: fc.integer({ min: 1, max: 40 }),
+    betaStart: fc.oneof(fc.double({ min: 1e-12, max: 1, noNaN: true }), fc.constantFrom(1e-4, 0.5, 1)),
+    betaSpanFraction: fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0, 1)),
+    betaSchedule: fc.constantFrom('linear', 'scaled_linear', 'squaredcos_cap_v2', 'sigmoid', 'laplace' as const),
+    trained: fc.option(
+      fc.array(
+        fc.oneof(
+          { weight: 2, arbitrary: fc.double({ min: 1e-12, max: 1, noNaN: true }) },
+          // runs of betas too small to change alphasCumprod in float32
+          { weight: 1, arbitrary: fc.double({ min: 1e-12, max: 1e-7, noNaN: true }) },
+          { weight: 1, arbitrary: fc.constantFrom(1e-9, 1e-30, 0.02, 0.999, 1) },
+        ),
+        {
+        minLength: 40,
+        maxLength: 40,
+      }),
+      { freq: 3 },
+    ),
+    varianceType: fc.constantFrom('fixed_small', 'fixed_small_log', 'fixed_large', 'fixed_large_log', 'learned', 'learned_range' as const),
+    clipSample: fc.boolean(),
+    predictionType: fc.constantFrom('epsilon', 'sample', 'v_prediction' as const),
+    thresholding: fc.boolean(),
+    dynamicThresholdingRatio: fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0, 1)),
+    clipSampleRange: fc.oneof(fc.double({ min: 1e-46, max: 1e39, noNaN: true }), fc.constantFrom(1e-46, 1e-40, 1, 3.5e38, 1e39)),
+    sampleMaxValue: fc.oneof(fc.double({ min: 1e-46, max: 1e39, noNaN: true }), fc.constantFrom(1e-46, 1e-40, 1, 3.5e38, 1e39)),
+    timestepSpacing: fc.constantFrom('leading', 'trailing', 'linspace' as const),
+    stepsOffset: fc.constantFrom(0, 1),
+    rescaleBetasZeroSnr: fc.boolean(),
+    precision: fc.constantFrom('float32', 'float64' as const),
+  })
+  .map(({ betaSpanFraction, trained, ...c }) => ({
+    ...c,
+    // betaEnd in [betaStart, 1]
+    betaEnd: c.betaStart + betaSpanFraction * (1 - c.betaStart),
+    trainedBetas: trained === null ? null : trained.slice(0, c.numTrainTimesteps),
+    stepsOffset: Math.min(c.stepsOffset, c.numTrainTimesteps - 1),
+  }));
+
+/** A small float32 tensor of the given shape with values in [-bound, bound]. */
+export const boundedTensorArb = (shape: ReadonlyArray<number>, bound: number): fc.Arbitrary<Tensor> => {
+  const size = shape.reduce((a, b) => a * b, 1);
+  return fc
+    .array(fc.float({ min: Math.fround(-bound), max: Math.fround(bound), noNaN: true, noDefaultInfinity: true }), {
+      minLength: size,
+      maxLength: size,
+    })
+    .map((values) => ndarray(Float32Array.from(values), [...shape]));
+};
