@@ -96,7 +96,7 @@ export const float32ValuesArb = (length: number): fc.Arbitrary<Float32Array> =>
 export const edgeConfigArb: fc.Arbitrary<Partial<DDPMConfig>> = fc
   .record({
     numTrainTimesteps: fc.integer({ min: 1, max: 40 }),
-    betaStart: fc.oneof(fc.double({ min: 1e-12, max: 1, noNaN: true }), fc.constantFrom(1e-4, 0.5, 1)),
+    betaStart: fc.oneof(fc.double({ min: 1e-12, max: 1, noNaN: true }), fc.constantFrom(1e-4, 0.5, 0.999, 1)),
     betaSpanFraction: fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0, 1)),
     betaSchedule: fc.constantFrom('linear', 'scaled_linear', 'squaredcos_cap_v2', 'sigmoid', 'laplace' as const),
     trained: fc.option(

@@ -119,7 +119,7 @@ const denoiseStaysFinite = (p: Problem): boolean => {
 
 describe(`finite steps from accepted configs (issue 15), on the ${backend()} backend`, () => {
   it('step at every timestep of a short schedule is finite for configs at the edges of validation', () => {
-    fc.assert(fc.property(problemArb(edgeConfigArb), stepsStayFinite), { numRuns: 300 });
+    fc.assert(fc.property(problemArb(edgeConfigArb), stepsStayFinite), { numRuns: 400 });
   });
 
   it('step at every timestep of a short schedule is finite for ordinary valid configs', () => {
@@ -127,6 +127,6 @@ describe(`finite steps from accepted configs (issue 15), on the ${backend()} bac
   });
 
   it('denoise over a few steps is finite for configs at the edges of validation', () => {
-    fc.assert(fc.property(problemArb(edgeConfigArb), denoiseStaysFinite), { numRuns: 200 });
+    fc.assert(fc.property(problemArb(edgeConfigArb), denoiseStaysFinite), { numRuns: 300 });
   });
 });
