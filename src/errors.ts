@@ -13,7 +13,8 @@
  *
  * - `InvalidOption`: a string option that is not one of the allowed values (schedule, spacing, types).
  * - `InvalidNumber`: a numeric parameter out of its range, fractional where an integer is needed, or NaN.
- * - `InvalidBetas`: betas (computed or trained) outside (0, 1], empty, or not finite.
+ * - `InvalidBetas`: betas (computed or trained) outside (0, 1], empty, or not finite, or whose
+ *   alphasCumprod would make a step NaN (0 before the last timestep; see `validateTables`).
  * - `InvalidTimesteps`: a timestep list, count or offset that cannot be used with the schedule.
  * - `InvalidTimestep`: a timestep handed to `step`, `addNoise` or `getVelocity` that is not usable.
  * - `InvalidTensor`: a tensor of the wrong type, rank, shape or length.
