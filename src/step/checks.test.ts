@@ -46,13 +46,18 @@ describe('the primitives check what they take', () => {
     expect(leftOf(posteriorCoefficients(table, 5, 4, 'bogus' as never))).toEqual(['InvalidOption', 'varianceType']);
   });
 
-  it('posteriorStep refuses hand-made coefficients, options with a bogus mode, and coefficients made for another variance type', () => {
+  it('posteriorStep takes changed coefficients (custom samplers) but refuses unusable ones, options with a bogus mode, and coefficients made for another variance type', () => {
     const k = E.getOrElseW(() => { throw new Error('k'); })(posteriorCoefficients(table, 5, 4));
     const inputs = { modelOutput: t, sample: t, noise: t };
-    expect(leftOf(posteriorStep(inputs, { ...k }, defaultStepOptions))).toEqual(['InvalidOption', 'coefficients']);
+    // the DDIM recipe's x0-only step: the noise switched off
+    expect(E.isRight(posteriorStep(inputs, { ...k, addsNoise: false, noiseScale: 0 }, defaultStepOptions))).toBe(true);
+    expect(leftOf(posteriorStep(inputs, {} as never, defaultStepOptions))).toEqual(['InvalidOption', 'coefficients.precision']);
+    expect(leftOf(posteriorStep(inputs, { ...k, currentSampleCoeff: NaN }, defaultStepOptions))).toEqual(['InvalidNumber', 'coefficients.currentSampleCoeff']);
+    expect(leftOf(posteriorStep(inputs, { ...k, sqrtAlphaProdT: 0 }, defaultStepOptions))).toEqual(['InvalidNumber', 'coefficients.sqrtAlphaProdT']);
+    expect(leftOf(posteriorStep(inputs, [k, { ...k, alphaProdT: 2 }], defaultStepOptions))).toEqual(['InvalidTimestep', 'coefficients']);
     expect(leftOf(posteriorStep(inputs, k, { ...defaultStepOptions, predictionType: 'eps' as never }))).toEqual(['InvalidOption', 'options.predictionType']);
     const learned = E.getOrElseW(() => { throw new Error('learned'); })(posteriorCoefficients(table, 5, 4, 'learned'));
-    expect(leftOf(posteriorStep(inputs, learned, defaultStepOptions))).toEqual(['InvalidOption', 'coefficients']);
+    expect(leftOf(posteriorStep(inputs, learned, defaultStepOptions))).toEqual(['InvalidNumber', 'coefficients.noiseScale']);
     expect(E.isRight(posteriorStep(inputs, k, defaultStepOptions))).toBe(true);
   });
 });

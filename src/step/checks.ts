@@ -10,7 +10,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { schedulerError, type SchedulerError } from '../errors.js';
 import { MAX_TRAIN_TIMESTEPS } from '../schedule/validate.js';
 import { validateAll } from '../validation.js';
-import type { PredictionType, StepOptions, Table, VarianceType } from './types.js';
+import type { PosteriorCoefficients, PredictionType, StepOptions, Table, VarianceType } from './types.js';
 
 /** diffusers' prediction types. @internal */
 export const PREDICTION_TYPE_NAMES: ReadonlyArray<PredictionType> = Object.freeze(['epsilon', 'sample', 'v_prediction'] as const);
@@ -101,3 +101,50 @@ export const checkStepOptions = (options: unknown): E.Either<SchedulerError, Ste
  */
 export const checkObject = <A>(value: unknown, parameter: string, allowed: string): E.Either<SchedulerError, A> =>
   typeof value === 'object' && value !== null ? E.right(value as A) : E.left(schedulerError('InvalidOption', parameter, value, allowed));
+
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/**
+ * One set of posterior coefficients handed to `posteriorStep(Into)`: made by `posteriorCoefficients`,
+ * or changed by a custom sampler (the DDIM recipe turns the noise off), as long as every number the
+ * pass reads is usable: a precision, finite square roots and weights, alphaBar_t in [0, 1] (and a
+ * nonzero sqrt(alphaBar_t) for epsilon), and, when the item adds noise, a finite deviation >= 0 for
+ * the fixed variance types and finite log-variances for `learned_range`.
+ *
+ * @example
+ * ```ts
+ * checkCoefficientSet(k, 'coefficients', defaultStepOptions)                     // right(k)
+ * checkCoefficientSet({ ...k, noiseScale: NaN }, 'coefficients', defaultStepOptions) // left(InvalidNumber 'coefficients.noiseScale')
+ * ```
+ * @internal
+ */
+export const checkCoefficientSet = (k: unknown, parameter: string, options: StepOptions): E.Either<SchedulerError, PosteriorCoefficients> => {
+  if (typeof k !== 'object' || k === null) {
+    return E.left(schedulerError('InvalidOption', parameter, k, 'a set of coefficients (posteriorCoefficients)'));
+  }
+  const c = k as Record<keyof PosteriorCoefficients, unknown>;
+  const bad = (field: string, value: unknown, allowed: string) =>
+    E.left(schedulerError(typeof value === 'number' ? 'InvalidNumber' : 'InvalidOption', `${parameter}.${field}`, value, allowed));
+  if (c.precision !== 'float32' && c.precision !== 'float64') return bad('precision', c.precision, "'float32' or 'float64'");
+  if (typeof c.addsNoise !== 'boolean') return bad('addsNoise', c.addsNoise, 'true or false');
+  if (!(typeof c.timestep === 'number' && Number.isInteger(c.timestep) && c.timestep >= 0)) return bad('timestep', c.timestep, 'an integer >= 0');
+  if (!(typeof c.alphaProdT === 'number' && c.alphaProdT >= 0 && c.alphaProdT <= 1)) return bad('alphaProdT', c.alphaProdT, 'a number in [0, 1]');
+  for (const field of ['sqrtAlphaProdT', 'sqrtBetaProdT', 'predOriginalSampleCoeff', 'currentSampleCoeff'] as const) {
+    if (!finite(c[field])) return bad(field, c[field], 'a finite number');
+  }
+  if (options.predictionType === 'epsilon' && c.alphaProdT !== 0 && c.sqrtAlphaProdT === 0) {
+    return bad('sqrtAlphaProdT', c.sqrtAlphaProdT, 'a nonzero number for epsilon prediction (x0 divides by it)');
+  }
+  if (c.addsNoise) {
+    const learned = options.varianceType === 'learned' || options.varianceType === 'learned_range';
+    if (!learned && !(finite(c.noiseScale) && c.noiseScale >= 0)) {
+      return bad('noiseScale', c.noiseScale, `a finite number >= 0 (coefficients made for options.varianceType '${options.varianceType}')`);
+    }
+    if (options.varianceType === 'learned_range') {
+      for (const field of ['minLogVariance', 'maxLogVariance'] as const) {
+        if (!finite(c[field])) return bad(field, c[field], 'a finite log-variance');
+      }
+    }
+  }
+  return E.right(k as PosteriorCoefficients);
+};

@@ -4,17 +4,6 @@ import type { PosteriorCoefficients, Table, VarianceType } from './types.js';
 import { roundingOf } from '../kernels/posteriorElement.js';
 import { checkTable, checkVarianceType } from './checks.js';
 
-// The coefficient sets this module made: posteriorStep and ddpmStep take no hand-made look-alike.
-const made = new WeakSet<object>();
-
-/**
- * Whether a value is a coefficient set made by {@link posteriorCoefficients} (or the library's steps).
- *
- * @internal
- */
-export const isPosteriorCoefficients = (value: unknown): value is PosteriorCoefficients =>
-  typeof value === 'object' && value !== null && made.has(value);
-
 /**
  * The coefficients for a timestep pair that is already known to be valid (see
  * {@link posteriorCoefficients} for the checked form). Float32 tables round every scalar operation to
@@ -89,7 +78,6 @@ export const coefficientsOf = (
     addsNoise,
     noiseScale: addsNoise || Number.isNaN(noiseScale) ? noiseScale : 0,
   });
-  made.add(k);
   return k;
 };
 

@@ -10,8 +10,7 @@ import {
   splitChannels,
   type Tensor,
 } from '../tensor/index.js';
-import { checkObject, checkStepOptions } from './checks.js';
-import { isPosteriorCoefficients } from './posteriorCoefficients.js';
+import { checkCoefficientSet, checkObject, checkStepOptions } from './checks.js';
 import { isCoefficientList, planOf, runPosterior, type PassPlan } from './posteriorPass.js';
 import type { PosteriorCoefficients, PosteriorInputs, PosteriorOutput, StepOptions } from './types.js';
 
@@ -83,23 +82,15 @@ const checkCoefficients = (
       schedulerError('InvalidTimestep', 'coefficients', `${coefficients.length} sets`, `one set, or one per batch item (${batch})`),
     );
   }
-  const learned = isLearned(options);
   let addsNoise = false;
   const items = list ? coefficients : [coefficients];
   for (let i = 0; i < items.length; i++) {
-    const k = items[i];
     const name = list ? `coefficients[${i}]` : 'coefficients';
-    if (!isPosteriorCoefficients(k)) {
-      return E.left(schedulerError('InvalidOption', name, k, 'coefficients made by posteriorCoefficients(alphasCumprod, timestep, prevTimestep, varianceType)'));
-    }
+    const valid = checkCoefficientSet(items[i], name, options);
+    if (E.isLeft(valid)) return valid;
+    const k = valid.right;
     if (items[0]?.precision !== k.precision) {
       return E.left(schedulerError('InvalidOption', name, k.precision, `the precision of coefficients[0] ('${items[0]?.precision}'): one table for the batch`));
-    }
-    // a set made for a learned variance type has no scalar deviation for the fixed ones
-    if (!learned && k.addsNoise && Number.isNaN(k.noiseScale)) {
-      return E.left(
-        schedulerError('InvalidOption', name, 'coefficients made for a learned variance type', `coefficients made for options.varianceType '${options.varianceType}' (pass it to posteriorCoefficients)`),
-      );
     }
     if (options.predictionType === 'epsilon' && k.alphaProdT === 0) return E.left(zeroSnrError(k.timestep));
     addsNoise = addsNoise || k.addsNoise;
@@ -136,8 +127,8 @@ export const checkPosterior = (
   if (E.isLeft(valid)) return valid;
   const inputsE = checkObject<PosteriorInputs>(inputs, 'inputs', 'an object { modelOutput, sample, noise? }');
   if (E.isLeft(inputsE)) return inputsE;
-  if (!isPosteriorCoefficients(coefficients) && !Array.isArray(coefficients)) {
-    return E.left(schedulerError('InvalidOption', 'coefficients', coefficients, 'coefficients made by posteriorCoefficients, or an array of them, one per batch item'));
+  if (typeof coefficients !== 'object' || coefficients === null) {
+    return E.left(schedulerError('InvalidOption', 'coefficients', coefficients, 'a set of coefficients (posteriorCoefficients), or an array of them, one per batch item'));
   }
   const sampleE = checkTensor(inputs.sample, 'sample');
   if (E.isLeft(sampleE)) return sampleE;
