@@ -16,6 +16,7 @@ import {
   type Table,
   type TimestepSpacing,
 } from '../schedule/index.js';
+import { PREDICTION_TYPE_NAMES, VARIANCE_TYPE_NAMES } from '../step/checks.js';
 import type { PredictionType, StepOptions, VarianceType } from '../step/index.js';
 
 /**
@@ -85,17 +86,10 @@ export const DEFAULT_DDPM_CONFIG: DDPMConfig = Object.freeze({
 });
 
 /** The prediction types, in diffusers' spelling. */
-export const PREDICTION_TYPES: ReadonlyArray<PredictionType> = Object.freeze(['epsilon', 'sample', 'v_prediction'] as const);
+export const PREDICTION_TYPES: ReadonlyArray<PredictionType> = PREDICTION_TYPE_NAMES;
 
 /** The variance types, in diffusers' spelling. */
-export const VARIANCE_TYPES: ReadonlyArray<VarianceType> = Object.freeze([
-  'fixed_small',
-  'fixed_small_log',
-  'fixed_large',
-  'fixed_large_log',
-  'learned',
-  'learned_range',
-] as const);
+export const VARIANCE_TYPES: ReadonlyArray<VarianceType> = VARIANCE_TYPE_NAMES;
 
 const CONFIG_KEYS = Object.keys(DEFAULT_DDPM_CONFIG) as ReadonlyArray<keyof DDPMConfig>;
 
