@@ -70,6 +70,7 @@ const calls: ReadonlyArray<readonly [string, (v: never) => unknown]> = [
   ['reserveTensorMemory(v)', (v) => lib.reserveTensorMemory(v)],
   ['parseDiffusersConfig(v)', (v) => lib.parseDiffusersConfig(v)],
   ['validateConfig(v)', (v) => lib.validateConfig(v)],
+  ['stepOptionsOf(v)', (v) => lib.stepOptionsOf(v)],
 ];
 
 const isError = (e: unknown): e is SchedulerError =>

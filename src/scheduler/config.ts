@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { configErrors, schedulerError, type SchedulerError } from '../errors.js';
+import { configErrors, SchedulerException, schedulerError, type SchedulerError } from '../errors.js';
 import { validateAll } from '../validation.js';
 import {
   makeBetaSchedule,
@@ -244,15 +244,19 @@ export const validateConfig = (input: unknown = {}): E.Either<SchedulerError, Va
 };
 
 /**
- * The step options of a config (the part of it the step kernels read).
+ * The step options of a config (the part of it the step kernels read). Throws a `SchedulerException`
+ * (InvalidOption 'config') for a value that is not an object; the step primitives check the fields.
  *
  * @example
  * ```ts
  * stepOptionsOf(DEFAULT_DDPM_CONFIG).predictionType // 'epsilon'
  * ```
  */
-export const stepOptionsOf = (config: DDPMConfig): StepOptions =>
-  Object.freeze({
+export const stepOptionsOf = (config: DDPMConfig): StepOptions => {
+  if (typeof config !== 'object' || config === null) {
+    throw new SchedulerException(schedulerError('InvalidOption', 'config', config, 'a scheduler config (s.config, or DEFAULT_DDPM_CONFIG)'));
+  }
+  return Object.freeze({
     predictionType: config.predictionType,
     varianceType: config.varianceType,
     clipSample: config.clipSample,
@@ -261,3 +265,4 @@ export const stepOptionsOf = (config: DDPMConfig): StepOptions =>
     dynamicThresholdingRatio: config.dynamicThresholdingRatio,
     sampleMaxValue: config.sampleMaxValue,
   });
+};
