@@ -71,6 +71,19 @@ const calls: ReadonlyArray<readonly [string, (v: never) => unknown]> = [
   ['parseDiffusersConfig(v)', (v) => lib.parseDiffusersConfig(v)],
   ['validateConfig(v)', (v) => lib.validateConfig(v)],
   ['stepOptionsOf(v)', (v) => lib.stepOptionsOf(v)],
+  ['float16ToFloat32(v)', (v) => lib.float16ToFloat32(v)],
+  ['float32ToFloat16(v)', (v) => lib.float32ToFloat16(v)],
+  ['float16Into(v, bits)', (v) => lib.float16Into(v, new Uint16Array(8))],
+  ['float16Into(out, v)', (v) => lib.float16Into(lib.allocate([1, 8]), v)],
+  ['fromFloat16(v, shape)', (v) => lib.fromFloat16(v, [1, 8])],
+  ['fromFloat16(bits, v)', (v) => lib.fromFloat16(new Uint16Array(8), v)],
+  ['toFloat16Into(v, x)', (v) => lib.toFloat16Into(v, t)],
+  ['toFloat16Into(out, v)', (v) => lib.toFloat16Into(new Uint16Array(8), v)],
+  ['validateTables(v, use)', (v) => lib.validateTables(v, { source: 'betas', learnedRange: false, epsilonPrediction: true } as never)],
+  ['validateTables(tables, v)', (v) => lib.validateTables(lib.makeTables(s.betas), v)],
+  ['chooseBackend(v, true)', (v) => lib.chooseBackend(v, true)],
+  ['isWasmTensor(v)', (v) => lib.isWasmTensor(v)],
+  ['denoiseAsync(s, model, v)', (v) => lib.denoiseAsync(s, async (x) => x, v)],
 ];
 
 const isError = (e: unknown): e is SchedulerError =>

@@ -43,7 +43,13 @@ const MIN_POSITIVE_FLOAT32 = 2 ** -149;
  * ```
  */
 export const validateTables = (tables: ScheduleTables, use: TableUse): E.Either<SchedulerError, ScheduleTables> => {
-  const a = tables.alphasCumprod;
+  const a: unknown = typeof tables === 'object' && tables !== null ? tables.alphasCumprod : undefined;
+  if (!(a instanceof Float32Array) && !(a instanceof Float64Array)) {
+    return E.left(schedulerError('InvalidTensor', 'tables.alphasCumprod', a, 'the tables of makeTables (a Float32Array or Float64Array alphasCumprod)'));
+  }
+  if (typeof use !== 'object' || use === null) {
+    return E.left(schedulerError('InvalidOption', 'use', use, 'an object { source, learnedRange, epsilonPrediction }'));
+  }
   const last = a.length - 1;
   for (let t = 0; t < last; t++) {
     if ((a[t] as number) === 0) {

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { SchedulerException, schedulerError } from '../errors.js';
 
 // 2^(e - 25) for the biased exponents e = 1..30 of normal halves: (1024 + mantissa) * 2^(e - 25)
 const NORMAL_SCALE: Float64Array = (() => {
@@ -20,7 +21,8 @@ const SUBNORMAL_UNIT = 2 ** -24;
 
 /**
  * The value of the half whose bits are `bits` (the low 16 bits are read), exactly: ±0, subnormals,
- * normals, ±Infinity, and NaN for every NaN pattern (its payload is not kept).
+ * normals, ±Infinity, and NaN for every NaN pattern (its payload is not kept). Throws a
+ * `SchedulerException` (InvalidNumber 'bits') unless `bits` is an integer in [0, 65535].
  *
  * @example
  * ```ts
@@ -31,6 +33,14 @@ const SUBNORMAL_UNIT = 2 ** -24;
  * ```
  */
 export const float16ToFloat32 = (bits: number): number => {
+  if (typeof bits !== 'number' || !Number.isInteger(bits) || bits < 0 || bits > 0xffff) {
+    throw new SchedulerException(schedulerError('InvalidNumber', 'bits', bits, 'the bits of a half: an integer in [0, 65535]'));
+  }
+  return halfValue(bits);
+};
+
+/** {@link float16ToFloat32} on bits known to be 16-bit (a Uint16Array's), for the array loops. @internal */
+export const halfValue = (bits: number): number => {
   const e = (bits >>> 10) & 0x1f;
   const m = bits & 0x3ff;
   const magnitude = e === 0 ? m * SUBNORMAL_UNIT : e === 31 ? (m === 0 ? Infinity : NaN) : (m + 1024) * (NORMAL_SCALE[e] as number);
@@ -49,6 +59,7 @@ const roundHalfEven = (q: number): number => {
  * half as its own value), ties to even: beyond the largest half (65504) by half an ulp or more gives
  * ±Infinity, below the least subnormal by half of it or less gives ±0, -0 keeps its sign, NaN gives
  * the quiet NaN 0x7e00. `float32ToFloat16(float16ToFloat32(h)) === h` for every h that is not a NaN.
+ * Throws a `SchedulerException` (InvalidNumber 'value') when `value` is not a number.
  *
  * @example
  * ```ts
@@ -59,6 +70,12 @@ const roundHalfEven = (q: number): number => {
  * ```
  */
 export const float32ToFloat16 = (value: number): number => {
+  if (typeof value !== 'number') throw new SchedulerException(schedulerError('InvalidNumber', 'value', value, 'a number'));
+  return halfBits(value);
+};
+
+/** {@link float32ToFloat16} on a value known to be a number (a Float32Array's), for the array loops. @internal */
+export const halfBits = (value: number): number => {
   if (Number.isNaN(value)) return 0x7e00;
   const sign = value < 0 || Object.is(value, -0) ? 0x8000 : 0;
   const a = Math.abs(value);

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { schedulerError, type SchedulerError } from '../errors.js';
-import { float16ToFloat32 } from './float16.js';
+import { halfValue } from './float16.js';
 import { isContiguous } from './isContiguous.js';
 import type { Tensor } from './tensor.js';
 import { checkTensor } from './checkTensor.js';
@@ -19,7 +19,7 @@ const checkBits = (bits: unknown, parameter: string, length: number): E.Either<S
 
 /**
  * Writes the float32 values of the half floats `bits` (a `Uint16Array`, as ONNX Runtime gives an fp16
- * model's output) into the contiguous tensor `out`, in C order, exactly ({@link float16ToFloat32}), and
+ * model's output) into the contiguous tensor `out`, in C order, exactly (`float16ToFloat32`), and
  * returns `out`. No buffer is allocated: a model wrapper converts each step's output into one tensor it
  * made once, which the loops accept (they read a model output within the step that gets it and never
  * keep it). `bits` must have exactly `out`'s number of elements; `out` must be contiguous (an
@@ -43,7 +43,7 @@ export const float16Into = (out: Tensor, bits: Uint16Array): E.Either<SchedulerE
   if (E.isLeft(source)) return source;
   const data = out.data;
   const offset = out.offset;
-  for (let i = 0; i < n; i++) data[offset + i] = float16ToFloat32(bits[i] as number);
+  for (let i = 0; i < n; i++) data[offset + i] = halfValue(bits[i] as number);
   return E.right(out);
 };
 

@@ -1,12 +1,12 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { schedulerError, type SchedulerError } from '../errors.js';
 import { checkTensor } from './checkTensor.js';
-import { float32ToFloat16 } from './float16.js';
+import { halfBits } from './float16.js';
 import { isContiguous } from './isContiguous.js';
 import type { Tensor } from './tensor.js';
 
 /**
- * Writes the half floats nearest `t`'s values (ties to even, {@link float32ToFloat16}) into `out`, in
+ * Writes the half floats nearest `t`'s values (ties to even, `float32ToFloat16`) into `out`, in
  * C order, and returns `out`: the input of an fp16 model (ONNX Runtime's `new Tensor('float16', out,
  * dims)`), with no allocation when `out` is made once. `t` must be contiguous and `out` a `Uint16Array`
  * of its number of elements. Errors are `InvalidTensor`.
@@ -27,6 +27,6 @@ export const toFloat16Into = (out: Uint16Array, t: Tensor): E.Either<SchedulerEr
   }
   const data = t.data;
   const offset = t.offset;
-  for (let i = 0; i < n; i++) out[i] = float32ToFloat16(data[offset + i] as number);
+  for (let i = 0; i < n; i++) out[i] = halfBits(data[offset + i] as number);
   return E.right(out);
 };

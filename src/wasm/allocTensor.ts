@@ -196,7 +196,8 @@ export const freeTensor = (tensor: Tensor): E.Either<SchedulerError, void> => {
  */
 export const isWasmTensor = (tensor: Tensor): boolean => {
   const k = kernels();
-  return k !== null && tensor.data instanceof Float32Array && tensor.data.buffer === k.memory.buffer;
+  const data: unknown = typeof tensor === 'object' && tensor !== null ? tensor.data : undefined;
+  return k !== null && data instanceof Float32Array && data.buffer === k.memory.buffer;
 };
 
 /**
