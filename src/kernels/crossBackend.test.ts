@@ -3,7 +3,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import ndarray from 'ndarray';
 import { deterministicTensor, dummyModel, unwrap } from '../../test-utils/diffusersTest.js';
-import { readFixture } from '../../test-utils/fixtures.js';
+import { learnsVariance, readLoops, type LoopCase } from '../../test-utils/loopsFixture.js';
 import { generatorState, rand, randn, torchGenerator, type TorchGenerator } from '../random/index.js';
 import {
   addNoise,
@@ -118,18 +118,11 @@ describe('the generator gives identical bits on both backends', () => {
   });
 });
 
-interface LoopCase {
-  readonly name: string;
-  readonly config: Partial<DDPMConfig>;
-  readonly seed: string;
-  readonly steps: number;
-  readonly modelShift: number;
-}
 
 describe('denoise and denoiseAsync give identical bits on both backends', () => {
-  const { loops } = readFixture<{ loops: ReadonlyArray<LoopCase> }>('loops.json');
-  const learned = (c: Partial<DDPMConfig>) => c.varianceType === 'learned' || c.varianceType === 'learned_range';
-  const extra: LoopCase[] = [
+  const loops = readLoops();
+  const learned = learnsVariance;
+  const extra: Array<Pick<LoopCase, 'name' | 'config' | 'seed' | 'steps' | 'modelShift'>> = [
     { name: 'float64 tables, v-prediction, thresholding', config: { precision: 'float64', predictionType: 'v_prediction', thresholding: true, clipSample: false }, seed: '3', steps: 25, modelShift: 0 },
     { name: 'learned_range, trailing spacing, zero terminal SNR', config: { varianceType: 'learned_range', timestepSpacing: 'trailing', rescaleBetasZeroSnr: true, predictionType: 'v_prediction' }, seed: '4', steps: 25, modelShift: 1 },
   ];

@@ -1,9 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { absSum, deterministicTensor, dummyModel, unwrap } from '../../test-utils/diffusersTest.js';
-import { readFixture } from '../../test-utils/fixtures.js';
+import { learnsVariance, readLoops } from '../../test-utils/loopsFixture.js';
 import { torchGenerator } from '../random/index.js';
 import type { Tensor } from '../tensor/index.js';
-import type { DDPMConfig } from './config.js';
 import { denoise, denoiseAsync, type StepEvent } from './denoise.js';
 import { createScheduler } from './scheduler.js';
 import { setTimesteps } from './setTimesteps.js';
@@ -30,22 +29,12 @@ jest.mock('../kernels/select.js', () => {
   };
 });
 
-interface LoopCase {
-  readonly name: string;
-  readonly config: Partial<DDPMConfig>;
-  readonly seed: string;
-  readonly steps: number;
-  readonly modelShift: number;
-  readonly timesteps: ReadonlyArray<number>;
-  readonly absSums: ReadonlyArray<number>;
-  readonly final: ReadonlyArray<number>;
-}
 
 // Seeded loops from scripts/fixtures/loops.py: the numpy transcriptions of the schedule, the timesteps,
 // torch's generator and diffusers' step, composed as diffusers composes them.
-const { loops } = readFixture<{ loops: ReadonlyArray<LoopCase> }>('loops.json');
+const loops = readLoops();
 
-const learned = (c: Partial<DDPMConfig>) => c.varianceType === 'learned' || c.varianceType === 'learned_range';
+const learned = learnsVariance;
 
 describe('denoise against the numpy transcription of seeded diffusers loops', () => {
   it.each(loops.map((l) => [l.name, l] as const))('%s', (_name, loop) => {

@@ -5,9 +5,10 @@ import type { Kernels, Workspace } from '../kernels/types.js';
 import { isGeneratorValue, notAGenerator, type GeneratorValue } from '../random/generator.js';
 import type { TorchGenerator } from '../random/index.js';
 import { normalsInto } from '../random/randn.js';
-import { checkNoisedTimestep, coefficientsOf } from '../step/posteriorCoefficients.js';
+import { coefficientsFor } from '../step/ddpmStep.js';
+import { checkNoisedTimestep } from '../step/posteriorCoefficients.js';
 import { planOf, runPosterior, type PassPlan } from '../step/posteriorPass.js';
-import { checkModelOutput, contiguousItems, zeroSnrError } from '../step/posteriorStepInto.js';
+import { checkModelOutput, contiguousItems } from '../step/posteriorStepInto.js';
 import type { PosteriorCoefficients, StepOptions } from '../step/types.js';
 import { allocate, checkTensor, copyStrided, type Tensor } from '../tensor/index.js';
 import { isDDPMScheduler, notAScheduler, type DDPMScheduler } from './scheduler.js';
@@ -123,8 +124,10 @@ const planLoop = (s: DDPMScheduler, model: unknown, xT: unknown, options: unknow
     const prev = i + 1 < timesteps.length ? (timesteps[i + 1] as number) : -1;
     const noised = checkNoisedTimestep(s.alphasCumprod, timestep, 'timestep');
     if (E.isLeft(noised)) return noised;
-    const coefficients = coefficientsOf(s.alphasCumprod, timestep, prev, stepOptions.varianceType);
-    if (stepOptions.predictionType === 'epsilon' && coefficients.alphaProdT === 0) return E.left(zeroSnrError(timestep));
+    // the coefficients as step makes them (ZeroTerminalSnr for epsilon where alphasCumprod is 0)
+    const made = coefficientsFor(s.alphasCumprod, stepOptions, [timestep], [prev], true);
+    if (E.isLeft(made)) return made;
+    const coefficients = made.right as PosteriorCoefficients;
     if (coefficients.addsNoise && generator === undefined) {
       return E.left(
         schedulerError('InvalidGeneratorState', 'options.generator', undefined, `a generator (torchGenerator(seed)): timestep ${timestep} adds noise`),

@@ -6,7 +6,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { Kernels, Workspace } from '../kernels/types.js';
-import { allocate } from '../tensor/allocate.js';
+import { jsKernels } from '../kernels/js/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { allocTensor, freeTensor } from './allocTensor.js';
 import type { KernelExports } from './instance.js';
@@ -31,7 +31,7 @@ const wasmWorkspace = (shape: ReadonlyArray<number>): Workspace => {
   };
   if (made.length === 3) return Object.freeze({ sample: made[0] as Tensor, x0: made[1] as Tensor, noise: made[2] as Tensor, release });
   release();
-  return Object.freeze({ sample: allocate(shape), x0: allocate(shape), noise: allocate(shape), release: () => undefined });
+  return jsKernels.workspace(shape);
 };
 
 /**
