@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export * from './errors.js';
+export * from './cpuCapability.js';
 export * from './tensor/index.js';
 export * from './schedule/index.js';
 export * from './random/index.js';

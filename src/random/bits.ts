@@ -5,7 +5,7 @@
  * @module
  */
 import { MtCursor } from './cursor.js';
-import { generatorOrThrow, makeGenerator, type TorchGenerator } from './generator.js';
+import { generatorOrThrow, advanced, type TorchGenerator } from './generator.js';
 
 /**
  * The next unsigned 32-bit MT19937 output (PyTorch's `random()`), and the next generator. Throws a
@@ -21,7 +21,7 @@ export const nextUint32 = (g: TorchGenerator): readonly [number, TorchGenerator]
   const source = generatorOrThrow(g, 'g');
   const cursor = new MtCursor(source.words, source.index);
   const value = cursor.next32();
-  return Object.freeze([value, makeGenerator(source.seed, cursor.words, cursor.index, source.cachedNormal)] as const);
+  return Object.freeze([value, advanced(source, cursor.words, cursor.index, source.cachedNormal)] as const);
 };
 
 /**
@@ -41,5 +41,5 @@ export const nextUint64 = (g: TorchGenerator): readonly [bigint, TorchGenerator]
   const high = cursor.next32();
   const low = cursor.next32();
   const value = (BigInt(high) << 32n) | BigInt(low);
-  return Object.freeze([value, makeGenerator(source.seed, cursor.words, cursor.index, source.cachedNormal)] as const);
+  return Object.freeze([value, advanced(source, cursor.words, cursor.index, source.cachedNormal)] as const);
 };

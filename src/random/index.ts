@@ -5,7 +5,7 @@
  *
  * @module
  */
-export { torchGenerator, tryTorchGenerator, type TorchGenerator } from './generator.js';
+export { torchGenerator, tryTorchGenerator, type TorchGenerator, type TorchGeneratorOptions } from './generator.js';
 export { rand, randInto, tryRand } from './rand.js';
 export { randn, randnInto, tryRandn } from './randn.js';
 export { nextUint32, nextUint64 } from './bits.js';

@@ -7,7 +7,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { SchedulerError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { MtCursor, TWO_POW_MINUS_24 } from './cursor.js';
-import { makeGenerator, type GeneratorValue, type TorchGenerator } from './generator.js';
+import { advanced, type GeneratorValue, type TorchGenerator } from './generator.js';
 import { MT_N } from './mt19937.js';
 import { checkedFill, drawTensor, orThrow } from './draw.js';
 
@@ -57,7 +57,7 @@ const uniformsInto = (out: Float32Array, source: GeneratorValue): TorchGenerator
       out[i] = (y & 0xffffff) * TWO_POW_MINUS_24;
     }
   }
-  return makeGenerator(source.seed, words, index, source.cachedNormal);
+  return advanced(source, words, index, source.cachedNormal);
 };
 
 /**

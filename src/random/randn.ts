@@ -17,7 +17,7 @@ import type { SchedulerError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { activeKernels } from '../kernels/select.js';
 import { MtCursor } from './cursor.js';
-import { makeGenerator, type GeneratorValue, type TorchGenerator } from './generator.js';
+import { advanced, type GeneratorValue, type TorchGenerator } from './generator.js';
 import { checkedFill, drawTensor, orThrow } from './draw.js';
 
 // Bound once: a global `Math.*` lookup in a hot loop costs ~800 ns under jest's module wrapper
@@ -49,14 +49,14 @@ const fillSmall = (out: Float32Array, source: GeneratorValue): GeneratorValue =>
     out[i] = radius * cos(theta) + 0;
   }
   return cursor === null
-    ? makeGenerator(source.seed, source.words, source.index, cached)
-    : makeGenerator(source.seed, cursor.words, cursor.index, cached);
+    ? advanced(source, source.words, source.index, cached)
+    : advanced(source, cursor.words, cursor.index, cached);
 };
 
 /** The n >= 16 path, on the chosen kernels: float32 uniforms and 16-wide Box-Muller blocks. */
 const fillBlocks = (out: Float32Array, source: GeneratorValue): GeneratorValue => {
   const drawn = activeKernels().normalBlocks(out, source.words, source.index);
-  return makeGenerator(source.seed, drawn.words ?? source.words, drawn.index, source.cachedNormal);
+  return advanced(source, drawn.words ?? source.words, drawn.index, source.cachedNormal);
 };
 
 /**

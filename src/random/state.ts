@@ -7,6 +7,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { schedulerError, type SchedulerError } from '../errors.js';
 import { generatorOrThrow, makeGenerator, type TorchGenerator } from './generator.js';
+import { validateCpuCapability, type CpuCapability } from '../cpuCapability.js';
 import { MT_N } from './mt19937.js';
 
 /** The value of {@link TorchGeneratorState.kind}: names the format, so that foreign data is refused. */
@@ -37,6 +38,8 @@ export interface TorchGeneratorState {
   readonly index: number;
   /** PyTorch's cached normal for the next n < 16 `randn` value, or `null` when there is none. */
   readonly cachedNormal: number | null;
+  /** The CPU kernel family whose `randn` the generator reproduces (not part of torch's own state). */
+  readonly cpuCapability: CpuCapability;
 }
 
 /**
@@ -59,6 +62,7 @@ export const generatorState = (g: TorchGenerator): TorchGeneratorState => {
     words: Object.freeze(Array.from(source.words)),
     index: source.index,
     cachedNormal: source.cachedNormal,
+    cpuCapability: source.cpuCapability,
   });
 };
 
@@ -73,7 +77,8 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 /**
  * Restores a generator from {@link generatorState} data, checking every field: the kind, a decimal
  * seed in [0, 2^64), exactly 624 integer words in [0, 2^32) not all zero, an integer index in
- * [0, 624], and a finite cached normal or `null`. The input is copied, never kept.
+ * [0, 624], a finite cached normal or `null`, and a CPU capability (absent: `'avx512'`, as in states
+ * written before the field existed). The input is copied, never kept.
  *
  * @example
  * ```ts
@@ -87,6 +92,8 @@ export const fromGeneratorState = (state: unknown): E.Either<SchedulerError, Tor
     return invalid('state.kind', state.kind, `'${TORCH_GENERATOR_STATE_KIND}'`);
   }
   const { seed, words, index, cachedNormal } = state;
+  const capability = validateCpuCapability(state.cpuCapability, 'state.cpuCapability');
+  if (E.isLeft(capability)) return capability;
   // 2^64 - 1 has 20 digits: a longer string is refused before BigInt reads it (quadratic in its length)
   if (typeof seed !== 'string' || seed.length > 20 || !/^(0|[1-9][0-9]*)$/.test(seed) || BigInt(seed) > MAX_SEED) {
     return invalid('state.seed', seed, 'a decimal string of an integer in [0, 2^64 - 1]');
@@ -114,5 +121,5 @@ export const fromGeneratorState = (state: unknown): E.Either<SchedulerError, Tor
   }
   // -0 and +0 give the same draws (normal() adds 0); keep +0 so that export and import agree.
   const cache = cachedNormal === null ? null : cachedNormal + 0;
-  return E.right(makeGenerator(BigInt(seed), copy, index, cache));
+  return E.right(makeGenerator(BigInt(seed), copy, index, cache, capability.right));
 };

@@ -40,11 +40,13 @@ export const roundSumToFloat32 = (a: number, p: number): number => {
 };
 
 /**
- * torch.linspace(start, end, n, dtype=float32) on the CPU: filled from both ends, with a step rounded to
- * float32. Each value is one fused multiply-add rounded once (the AVX2/AVX512 builds of the kernel, which
- * every current x86-64 CPU runs, fuse it; so does ARM64).
+ * torch.linspace(start, end, n, dtype=float32) on the CPU, as torch 2.x computes it: a step rounded to
+ * float32, the first half `start + step * i` counted up from start and the second half
+ * `end - step * (n - 1 - i)` counted down from end. `fused`: each value is one fused multiply-add
+ * rounded once (the AVX2 and AVX512 builds, where the compiler contracts the expression); otherwise
+ * the product and the sum are rounded separately (the default build, which has no FMA).
  */
-export const linspaceFloat32 = (start: number, end: number, n: number): Float32Array => {
+export const linspaceFloat32 = (start: number, end: number, n: number, fused: boolean): Float32Array => {
   const out = new Float32Array(n);
   const s = Math.fround(start);
   const e = Math.fround(end);
@@ -55,8 +57,13 @@ export const linspaceFloat32 = (start: number, end: number, n: number): Float32A
   const step = Math.fround(Math.fround(e - s) / Math.fround(n - 1));
   const half = Math.floor(n / 2);
   // the index is converted to float32 by the kernel before the multiply; the product of two float32s is exact in double
-  for (let i = 0; i < half; i++) out[i] = roundSumToFloat32(s, step * Math.fround(i));
-  for (let i = half; i < n; i++) out[i] = roundSumToFloat32(e, -(step * Math.fround(n - 1 - i)));
+  if (fused) {
+    for (let i = 0; i < half; i++) out[i] = roundSumToFloat32(s, step * Math.fround(i));
+    for (let i = half; i < n; i++) out[i] = roundSumToFloat32(e, -(step * Math.fround(n - 1 - i)));
+  } else {
+    for (let i = 0; i < half; i++) out[i] = s + Math.fround(step * Math.fround(i));
+    for (let i = half; i < n; i++) out[i] = e - Math.fround(step * Math.fround(n - 1 - i));
+  }
   return out;
 };
 

@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { schedulerError, type SchedulerError } from '../errors.js';
 import { validateAll } from '../validation.js';
+import { validateCpuCapability, type CpuCapability } from '../cpuCapability.js';
 import { linspaceFloat32, linspaceFloat64 } from './internal.js';
 import type { BetaSchedule, BetaScheduleSpec, Table } from './types.js';
 import {
@@ -32,13 +33,15 @@ const alphaBarBetas = (alphaBar: (t: number) => number, n: number, out: Table): 
   return out;
 };
 
-const scheduleFloat32 = (schedule: BetaSchedule, n: number, start: number, end: number): Float32Array => {
+const scheduleFloat32 = (schedule: BetaSchedule, n: number, start: number, end: number, capability: CpuCapability): Float32Array => {
+  // torch 2.x's AVX2 and AVX512 builds fuse linspace's multiply-add; its default build does not
+  const fused = capability !== 'default';
   switch (schedule) {
     case 'linear':
-      return linspaceFloat32(start, end, n);
+      return linspaceFloat32(start, end, n, fused);
     case 'scaled_linear': {
       // the square roots are taken in double (Python), the linspace and the square in float32 (torch)
-      const roots = linspaceFloat32(Math.sqrt(start), Math.sqrt(end), n);
+      const roots = linspaceFloat32(Math.sqrt(start), Math.sqrt(end), n, fused);
       return roots.map((r) => r * r);
     }
     case 'squaredcos_cap_v2':
@@ -49,7 +52,7 @@ const scheduleFloat32 = (schedule: BetaSchedule, n: number, start: number, end: 
       // torch: sigmoid(linspace(-6, 6)) * (end - start) + start, every op in float32 (end - start in double first)
       const range = Math.fround(end - start);
       const offset = Math.fround(start);
-      return linspaceFloat32(-6, 6, n).map((x) => {
+      return linspaceFloat32(-6, 6, n, fused).map((x) => {
         const sigmoid = Math.fround(1 / Math.fround(1 + Math.fround(Math.exp(-x))));
         return Math.fround(sigmoid * range) + offset;
       });
@@ -87,7 +90,9 @@ const checkComputed = (betas: Table, schedule: BetaSchedule): E.Either<Scheduler
 
 /**
  * The betas of a schedule, with diffusers' float32 numbers by default:
- * - `linear`: torch.linspace(betaStart, betaEnd, T) in float32;
+ * - `linear`: torch.linspace(betaStart, betaEnd, T) in float32 (torch 2.x's kernel for `spec.cpuCapability`:
+ *   one fused multiply-add per value on `'avx2'` and `'avx512'`, the default, a product and a sum on
+ *   `'default'`; torch 1.13 differs, see docs/parity.md);
  * - `scaled_linear`: torch.linspace(sqrt(betaStart), sqrt(betaEnd), T) in float32, squared in float32;
  * - `squaredcos_cap_v2`: the cosine alpha-bar schedule (Nichol & Dhariwal 2021), betas capped at 0.999,
  *   computed in double and rounded to float32;
@@ -109,10 +114,11 @@ const checkComputed = (betas: Table, schedule: BetaSchedule): E.Either<Scheduler
  */
 export const makeBetaSchedule = (spec: BetaScheduleSpec): E.Either<SchedulerError, Table> => {
   if (typeof spec !== 'object' || spec === null) {
-    return E.left(schedulerError('InvalidOption', 'spec', spec, 'an object { numTrainTimesteps, betaStart, betaEnd, betaSchedule, trainedBetas?, precision? }'));
+    return E.left(schedulerError('InvalidOption', 'spec', spec, 'an object { numTrainTimesteps, betaStart, betaEnd, betaSchedule, trainedBetas?, precision?, cpuCapability? }'));
   }
   const numTrainTimesteps = validateNumTrainTimesteps(spec.numTrainTimesteps);
   const precision = validatePrecision(spec.precision);
+  const capability = validateCpuCapability(spec.cpuCapability);
   const betaStart = validateBetaBound('betaStart', spec.betaStart);
   const betaEnd = validateBetaBound('betaEnd', spec.betaEnd);
   const schedule = validateBetaSchedule(spec.betaSchedule);
@@ -124,10 +130,10 @@ export const makeBetaSchedule = (spec: BetaScheduleSpec): E.Either<SchedulerErro
         E.isRight(precision) ? precision.right : 'float32',
       )
     : E.right(undefined);
-  const checked = validateAll('betaScheduleSpec', spec, [numTrainTimesteps, precision, betaStart, betaEnd, schedule, trained]);
+  const checked = validateAll('betaScheduleSpec', spec, [numTrainTimesteps, precision, betaStart, betaEnd, schedule, trained, capability]);
   if (E.isLeft(checked)) return checked;
-  const [t, p, start, end, s, trainedTable] = checked.right;
+  const [t, p, start, end, s, trainedTable, c] = checked.right;
   if (trainedTable !== undefined) return E.right(trainedTable);
-  const betas = p === 'float32' ? scheduleFloat32(s, t, start, end) : scheduleFloat64(s, t, start, end);
+  const betas = p === 'float32' ? scheduleFloat32(s, t, start, end, c) : scheduleFloat64(s, t, start, end);
   return checkComputed(betas, s);
 };

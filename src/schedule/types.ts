@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { CpuCapability } from '../cpuCapability.js';
 
 /** The beta schedules diffusers' DDPMScheduler knows, spelt as in its configs. */
 export type BetaSchedule = 'linear' | 'scaled_linear' | 'squaredcos_cap_v2' | 'sigmoid' | 'laplace';
@@ -59,6 +60,11 @@ export interface BetaScheduleSpec {
   readonly trainedBetas?: ArrayLike<number> | null;
   /** Default `'float32'`. */
   readonly precision?: Precision;
+  /**
+   * The PyTorch CPU kernel family whose float32 `linspace` (and `sigmoid`) to reproduce; default
+   * `'avx512'`. Ignored by the alpha-bar schedules, trained betas and `precision: 'float64'`.
+   */
+  readonly cpuCapability?: CpuCapability;
 }
 
 /** The tables every step reads, computed once from the betas. */

@@ -68,7 +68,9 @@ describe('stepOptionsOf', () => {
       thresholding: true,
       dynamicThresholdingRatio: 0.995,
       sampleMaxValue: 2,
+      cpuCapability: 'avx512',
     });
+    expect(stepOptionsOf({ ...DEFAULT_DDPM_CONFIG, cpuCapability: 'avx2' }).cpuCapability).toBe('avx2');
   });
 });
 

@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { configErrors, SchedulerException, schedulerError, type SchedulerError } from '../errors.js';
 import { validateAll } from '../validation.js';
+import { DEFAULT_CPU_CAPABILITY, validateCpuCapability, type CpuCapability } from '../cpuCapability.js';
 import {
   makeBetaSchedule,
   makeTables,
@@ -21,7 +22,7 @@ import type { PredictionType, StepOptions, VarianceType } from '../step/index.js
 
 /**
  * Every parameter of diffusers' `DDPMScheduler`, in camelCase, with diffusers' own string values, plus
- * our `precision`. See {@link DEFAULT_DDPM_CONFIG} for the defaults (diffusers' own).
+ * our `precision` and `cpuCapability`. See {@link DEFAULT_DDPM_CONFIG} for the defaults (diffusers' own).
  */
 export interface DDPMConfig {
   /** The number of diffusion steps the model was trained with (T). */
@@ -56,10 +57,18 @@ export interface DDPMConfig {
   readonly rescaleBetasZeroSnr: boolean;
   /** Ours: `'float32'` reproduces diffusers' float32 numbers, `'float64'` keeps tables and coefficients in double. */
   readonly precision: Precision;
+  /**
+   * Ours: the PyTorch CPU kernel family whose numbers to reproduce (`torch.backends.cpu.get_cpu_capability()`
+   * lowercased; default `'avx512'`). It changes the float32 `linear`, `scaled_linear` and `sigmoid`
+   * betas and the `learned_range` noise scale; the noise itself follows the generator's own
+   * `cpuCapability`, which must be the same (a step refuses a generator of another family).
+   * `toDiffusersConfig` never writes it.
+   */
+  readonly cpuCapability: CpuCapability;
 }
 
 /**
- * diffusers' defaults for `DDPMScheduler`, and `precision: 'float32'`.
+ * diffusers' defaults for `DDPMScheduler`, `precision: 'float32'` and `cpuCapability: 'avx512'`.
  *
  * @example
  * ```ts
@@ -83,6 +92,7 @@ export const DEFAULT_DDPM_CONFIG: DDPMConfig = Object.freeze({
   stepsOffset: 0,
   rescaleBetasZeroSnr: false,
   precision: 'float32',
+  cpuCapability: DEFAULT_CPU_CAPABILITY,
 });
 
 /** The prediction types, in diffusers' spelling. */
@@ -191,6 +201,7 @@ export const validateConfig = (input: unknown = {}): E.Either<SchedulerError, Va
 
   // The beta parameters are checked together by makeBetaSchedule, which also builds the betas.
   const precision = validatePrecision(merged.precision);
+  const capability = validateCpuCapability(merged.cpuCapability);
   const trainedBetas = merged.trainedBetas;
   const betas = makeBetaSchedule({
     numTrainTimesteps: merged.numTrainTimesteps as number,
@@ -199,6 +210,7 @@ export const validateConfig = (input: unknown = {}): E.Either<SchedulerError, Va
     betaSchedule: merged.betaSchedule as string,
     trainedBetas: trainedBetas as ArrayLike<number> | null,
     precision: E.isRight(precision) ? precision.right : 'float32',
+    cpuCapability: E.isRight(capability) ? capability.right : DEFAULT_CPU_CAPABILITY,
   });
   // numTrainTimesteps is checked by makeBetaSchedule; repeat only its type guard for the offset check
   const numTrainTimesteps = E.isRight(validateNumTrainTimesteps(merged.numTrainTimesteps)) ? (merged.numTrainTimesteps as number) : undefined;
@@ -215,6 +227,7 @@ export const validateConfig = (input: unknown = {}): E.Either<SchedulerError, Va
     validateAll('config', input, Object.keys(input).map((key) => knownKey(key, input[key]))),
     precision,
     betas,
+    capability,
     oneOf('varianceType', VARIANCE_TYPES)(merged.varianceType),
     oneOf('predictionType', PREDICTION_TYPES)(merged.predictionType),
     flag('clipSample')(merged.clipSample),
@@ -264,5 +277,6 @@ export const stepOptionsOf = (config: DDPMConfig): StepOptions => {
     thresholding: config.thresholding,
     dynamicThresholdingRatio: config.dynamicThresholdingRatio,
     sampleMaxValue: config.sampleMaxValue,
+    cpuCapability: config.cpuCapability,
   });
 };

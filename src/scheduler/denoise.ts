@@ -2,10 +2,10 @@ import * as E from 'fp-ts/lib/Either.js';
 import { schedulerError, type SchedulerError } from '../errors.js';
 import { activeKernels } from '../kernels/select.js';
 import type { Kernels, Workspace } from '../kernels/types.js';
-import { isGeneratorValue, notAGenerator, type GeneratorValue } from '../random/generator.js';
 import type { TorchGenerator } from '../random/index.js';
-import { normalsInto } from '../random/randn.js';
-import { coefficientsFor } from '../step/ddpmStep.js';
+import { DEFAULT_CPU_CAPABILITY } from '../cpuCapability.js';
+import { coefficientsFor, type Advanced } from '../step/ddpmStep.js';
+import { checkGenerators, drawNoiseInto, type Generators, type NoiseSource } from '../step/noiseSource.js';
 import { checkNoisedTimestep } from '../step/posteriorCoefficients.js';
 import { planOf, runPosterior, type PassPlan } from '../step/posteriorPass.js';
 import { checkModelOutput, contiguousItems } from '../step/posteriorStepInto.js';
@@ -51,9 +51,13 @@ export interface AbortSignalLike {
 }
 
 /** Options of a sampling loop. */
-export interface DenoiseOptions {
-  /** The generator the step noise is drawn from; without one, a generator must not be needed (no step with t > 0). */
-  readonly generator?: TorchGenerator;
+export interface DenoiseOptions<G extends Generators = TorchGenerator> {
+  /**
+   * The generator the step noise is drawn from, or one per batch item (diffusers' `generator=[...]`:
+   * each item's noise `randn((1, ...rest))` from its own generator); of the scheduler's `cpuCapability`.
+   * Without one, a generator must not be needed (no step with t > 0).
+   */
+  readonly generator?: G;
   /** Called after every step with its results. */
   readonly onStep?: (event: StepEvent) => void;
   /**
@@ -64,10 +68,10 @@ export interface DenoiseOptions {
   readonly signal?: AbortSignalLike;
 }
 
-/** The end of a sampling loop: x_0 and the generator after the last draw. */
-export interface DenoiseResult {
+/** The end of a sampling loop: x_0 and the generator after the last draw (one per item for an array). */
+export interface DenoiseResult<G extends Generators = TorchGenerator> {
   readonly sample: Tensor;
-  readonly generator?: TorchGenerator;
+  readonly generator?: Advanced<G>;
 }
 
 /** One step of the plan: the timestep stepped from and its coefficients. */
@@ -86,7 +90,7 @@ interface SamplingPlan {
   readonly options: StepOptions;
   readonly plan: PassPlan;
   readonly kernels: Kernels;
-  readonly generator: TorchGenerator | undefined;
+  readonly generator: NoiseSource | undefined;
   readonly onStep: ((event: StepEvent) => void) | undefined;
   readonly signal: AbortSignalLike | undefined;
 }
@@ -105,17 +109,22 @@ const planLoop = (s: DDPMScheduler, model: unknown, xT: unknown, options: unknow
   if (typeof options !== 'object' || options === null) {
     return E.left(schedulerError('InvalidOption', 'options', options, 'an object { generator?, onStep?, signal? }'));
   }
-  const { generator, onStep, signal } = options as { generator?: unknown; onStep?: unknown; signal?: unknown };
-  if (generator !== undefined && !isGeneratorValue(generator)) {
-    return E.left(notAGenerator('options.generator', generator));
-  }
+  const { onStep, signal } = options as { onStep?: unknown; signal?: unknown };
+  const stepOptions = schedulerStepOptions(s);
+  const source = checkGenerators(
+    (options as { generator?: unknown }).generator,
+    checked.right.shape[0] as number,
+    stepOptions.cpuCapability ?? DEFAULT_CPU_CAPABILITY,
+    'options.generator',
+  );
+  if (E.isLeft(source)) return source;
+  const generator = source.right;
   if (onStep !== undefined && typeof onStep !== 'function') {
     return E.left(schedulerError('InvalidOption', 'options.onStep', onStep, 'a function (event) => void'));
   }
   if (signal !== undefined && !isAbortSignalLike(signal)) {
     return E.left(schedulerError('InvalidOption', 'options.signal', signal, 'an AbortSignal (new AbortController().signal) or an object with a boolean `aborted`'));
   }
-  const stepOptions = schedulerStepOptions(s);
   const steps: PlannedStep[] = [];
   const { timesteps } = s;
   for (let i = 0; i < timesteps.length; i++) {
@@ -141,7 +150,7 @@ const planLoop = (s: DDPMScheduler, model: unknown, xT: unknown, options: unknow
     options: stepOptions,
     plan: planOf(stepOptions, !(s.alphasCumprod instanceof Float64Array)),
     kernels: activeKernels(),
-    generator: generator as TorchGenerator | undefined,
+    generator,
     onStep: onStep as ((event: StepEvent) => void) | undefined,
     signal: signal as AbortSignalLike | undefined,
   });
@@ -163,7 +172,7 @@ const snapshot = (t: Tensor): Tensor => {
 /** Where a loop is between two model calls: the model's next input (the caller's xT, then snapshots) and the generator. */
 interface LoopState {
   readonly input: Tensor;
-  readonly generator: TorchGenerator | undefined;
+  readonly generator: NoiseSource | undefined;
 }
 
 /**
@@ -177,7 +186,7 @@ const advance = (p: SamplingPlan, work: Workspace, state: LoopState, index: numb
   if (E.isLeft(checked)) return checked;
   let generator = state.generator;
   // diffusers draws randn(sample.shape) exactly when the step adds noise
-  if (coefficients.addsNoise) generator = normalsInto(work.noise.data, generator as GeneratorValue);
+  if (coefficients.addsNoise) generator = drawNoiseInto(work.noise.data, generator as NoiseSource, work.noise.shape[0] as number, () => true);
   const [prediction, variance] = checked.right;
   // the workspace is contiguous; only the model's output may need a contiguous copy
   runPosterior(
@@ -205,8 +214,8 @@ const begin = (p: SamplingPlan): Workspace => {
   return work;
 };
 
-const result = (state: LoopState): DenoiseResult =>
-  Object.freeze(state.generator === undefined ? { sample: state.input } : { sample: state.input, generator: state.generator });
+const result = <G extends Generators>(state: LoopState): DenoiseResult<G> =>
+  Object.freeze(state.generator === undefined ? { sample: state.input } : { sample: state.input, generator: state.generator as unknown as Advanced<G> });
 
 /**
  * The DDPM sampling loop for a synchronous model: folds `step` over the scheduler's timesteps, starting
@@ -236,12 +245,12 @@ const result = (state: LoopState): DenoiseResult =>
  * const out = denoise(s, (x, t) => unet(x, t), xT, { generator: g, onStep: (e) => bar.update(e.index + 1) });
  * ```
  */
-export const denoise = (
+export const denoise = <G extends Generators = TorchGenerator>(
   s: DDPMScheduler,
   model: (sample: Tensor, timestep: number) => Tensor,
   xT: Tensor,
-  options: DenoiseOptions = {},
-): E.Either<SchedulerError, DenoiseResult> => {
+  options: DenoiseOptions<G> = {},
+): E.Either<SchedulerError, DenoiseResult<G>> => {
   const planned = planLoop(s, model, xT, options);
   if (E.isLeft(planned)) return planned;
   const p = planned.right;
@@ -261,7 +270,7 @@ export const denoise = (
   } finally {
     work.release();
   }
-  return E.right(result(state));
+  return E.right(result<G>(state));
 };
 
 /**
@@ -283,12 +292,12 @@ export const denoise = (
  * if (E.isLeft(out) && out.left._tag === 'Aborted') console.log('cancelled');
  * ```
  */
-export const denoiseAsync = async (
+export const denoiseAsync = async <G extends Generators = TorchGenerator>(
   s: DDPMScheduler,
   model: (sample: Tensor, timestep: number) => Promise<Tensor>,
   xT: Tensor,
-  options: DenoiseOptions = {},
-): Promise<E.Either<SchedulerError, DenoiseResult>> => {
+  options: DenoiseOptions<G> = {},
+): Promise<E.Either<SchedulerError, DenoiseResult<G>>> => {
   const planned = planLoop(s, model, xT, options);
   if (E.isLeft(planned)) return planned;
   const p = planned.right;
@@ -309,5 +318,5 @@ export const denoiseAsync = async (
   } finally {
     work.release();
   }
-  return E.right(result(state));
+  return E.right(result<G>(state));
 };

@@ -7,7 +7,7 @@
 export { DEFAULT_DDPM_CONFIG, PREDICTION_TYPES, VARIANCE_TYPES, stepOptionsOf, validateConfig, type DDPMConfig, type ValidatedConfig } from './config.js';
 export { DIFFUSERS_KEYS, MAX_TRAINED_BETAS, parseDiffusersConfig, type ConfigFields, type JsonKind, type DiffusersDDPMConfig, type ParsedDiffusersConfig } from './diffusersConfig.js';
 export { createScheduler, isDDPMScheduler, type DDPMScheduler } from './scheduler.js';
-export { fromDiffusersConfig } from './fromDiffusersConfig.js';
+export { fromDiffusersConfig, type DiffusersConfigOptions } from './fromDiffusersConfig.js';
 export { toDiffusersConfig } from './toDiffusersConfig.js';
 export { setTimesteps, type TimestepsRequest } from './setTimesteps.js';
 export { previousTimestep } from './previousTimestep.js';

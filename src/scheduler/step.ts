@@ -3,6 +3,7 @@ import { schedulerError, type SchedulerError } from '../errors.js';
 import type { TorchGenerator } from '../random/index.js';
 import { previousTimestepIn } from '../schedule/index.js';
 import type { StepOptions, StepOutput } from '../step/index.js';
+import type { Generators } from '../step/noiseSource.js';
 import { coefficientsFor, stepWith } from '../step/ddpmStep.js';
 import { checkNoisedTimestep } from '../step/posteriorCoefficients.js';
 import { planOf } from '../step/posteriorPass.js';
@@ -12,7 +13,7 @@ import { stepOptionsOf, type DDPMConfig } from './config.js';
 import { isDDPMScheduler, notAScheduler, type DDPMScheduler } from './scheduler.js';
 
 /** What one step reads. */
-export interface StepArgs {
+export interface StepArgs<G extends Generators = TorchGenerator> {
   /** The model's prediction at `timestep` (`[batch, C, ...]`, or `[batch, 2C, ...]` for learned variance). */
   readonly modelOutput: Tensor;
   /** The current timestep: one for the batch, or one per batch item (an addition of ours). */
@@ -21,8 +22,13 @@ export interface StepArgs {
   readonly sample: Tensor;
   /** Standard normal noise of the sample's shape; when absent, drawn from `generator`. */
   readonly noise?: Tensor;
-  /** Draws `randn(sample.shape)` when a timestep is > 0 and no `noise` is given, as diffusers does. */
-  readonly generator?: TorchGenerator;
+  /**
+   * Draws `randn(sample.shape)` when a timestep is > 0 and no `noise` is given, as diffusers does. One
+   * generator per batch item (an array) draws each item's noise from its own generator, as diffusers'
+   * `generator=[...]` does: `randn((1, ...rest))` per item, for the items whose timestep is > 0. Each
+   * must be of the scheduler's `cpuCapability`.
+   */
+  readonly generator?: G;
 }
 
 const describeSchedule = (timesteps: Int32Array): string => {
@@ -86,12 +92,12 @@ export const schedulerStepOptions = (s: DDPMScheduler): StepOptions => {
  * // Right({ prevSample, predOriginalSample, generator })
  * ```
  */
-export function step(s: DDPMScheduler, args: StepArgs): E.Either<SchedulerError, StepOutput>;
-export function step(args: StepArgs): (s: DDPMScheduler) => E.Either<SchedulerError, StepOutput>;
-export function step(
-  ...a: [DDPMScheduler, StepArgs] | [StepArgs]
-): E.Either<SchedulerError, StepOutput> | ((s: DDPMScheduler) => E.Either<SchedulerError, StepOutput>) {
-  if (a.length === 1) return (s: DDPMScheduler) => step(s, a[0]);
+export function step<G extends Generators = TorchGenerator>(s: DDPMScheduler, args: StepArgs<G>): E.Either<SchedulerError, StepOutput<G>>;
+export function step<G extends Generators = TorchGenerator>(args: StepArgs<G>): (s: DDPMScheduler) => E.Either<SchedulerError, StepOutput<G>>;
+export function step<G extends Generators = TorchGenerator>(
+  ...a: [DDPMScheduler, StepArgs<G>] | [StepArgs<G>]
+): E.Either<SchedulerError, StepOutput<G>> | ((s: DDPMScheduler) => E.Either<SchedulerError, StepOutput<G>>) {
+  if (a.length === 1) return (s: DDPMScheduler) => step<G>(s, a[0]);
   const [s, args] = a;
   if (!isDDPMScheduler(s)) return E.left(notAScheduler(s));
   if (typeof args !== 'object' || args === null) {

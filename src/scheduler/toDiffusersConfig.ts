@@ -5,7 +5,8 @@ import { DIFFUSERS_KEYS, type DiffusersDDPMConfig } from './diffusersConfig.js';
 /**
  * The scheduler's config as diffusers' `scheduler_config.json`: every DDPMScheduler key in snake_case,
  * `_class_name: 'DDPMScheduler'`, and `_precision` only when it is `'float64'` (diffusers ignores keys
- * that start with `_`). `fromDiffusersConfig(toDiffusersConfig(s))` gives back the same config. Throws
+ * that start with `_`); never `cpuCapability`, which is not part of a model's config (pass it to
+ * `fromDiffusersConfig` as an option). `fromDiffusersConfig(toDiffusersConfig(s), { cpuCapability })` gives back the same config. Throws
  * a `SchedulerException` when `s` is not a scheduler the library made.
  *
  * @example

@@ -10,6 +10,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { schedulerError, type SchedulerError } from '../errors.js';
 import { MAX_TRAIN_TIMESTEPS } from '../schedule/validate.js';
 import { validateAll } from '../validation.js';
+import { validateCpuCapability } from '../cpuCapability.js';
 import type { PosteriorCoefficients, PredictionType, StepOptions, Table, VarianceType } from './types.js';
 
 /** diffusers' prediction types. @internal */
@@ -90,6 +91,7 @@ export const checkStepOptions = (options: unknown): E.Either<SchedulerError, Ste
     field<boolean>('options.thresholding', o.thresholding, (v) => typeof v === 'boolean', 'true or false'),
     field<number>('options.dynamicThresholdingRatio', o.dynamicThresholdingRatio, (v) => typeof v === 'number' && v >= 0 && v <= 1, 'a number in [0, 1]'),
     field<number>('options.sampleMaxValue', o.sampleMaxValue, positive, 'a finite number > 0'),
+    validateCpuCapability(o.cpuCapability, 'options.cpuCapability'),
   ]);
   return E.isLeft(checked) ? checked : E.right(options as StepOptions);
 };

@@ -1,7 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { SchedulerError } from '../errors.js';
-import { isGeneratorValue, notAGenerator } from '../random/generator.js';
-import { tryRandn, type TorchGenerator } from '../random/index.js';
+import type { TorchGenerator } from '../random/index.js';
+import { DEFAULT_CPU_CAPABILITY } from '../cpuCapability.js';
+import { checkGenerators, drawNoiseInto, type Generators } from './noiseSource.js';
 import { allocate, checkTensor, type Tensor } from '../tensor/index.js';
 import { checkObject, checkStepOptions, checkTable } from './checks.js';
 import { checkTimestepPair, coefficientsOf } from './posteriorCoefficients.js';
@@ -10,8 +11,20 @@ import { checkModelOutput, checkNoise, runChecked, zeroSnrError } from './poster
 import { perItem } from './timesteps.js';
 import type { PosteriorCoefficients, StepOptions, Table } from './types.js';
 
+/**
+ * The generators a step hands back for the generators it was given: one for one, an array (each
+ * item's generator advanced by its own draw) for an array.
+ *
+ * @example
+ * ```ts
+ * type One = Advanced<TorchGenerator>;                  // TorchGenerator
+ * type Many = Advanced<ReadonlyArray<TorchGenerator>>;  // ReadonlyArray<TorchGenerator>
+ * ```
+ */
+export type Advanced<G extends Generators> = G extends ReadonlyArray<TorchGenerator> ? ReadonlyArray<TorchGenerator> : TorchGenerator;
+
 /** What {@link ddpmStep} reads. */
-export interface StepInputs {
+export interface StepInputs<G extends Generators = TorchGenerator> {
   /** The model output: `[batch, C, ...]`, or `[batch, 2C, ...]` for the learned variance types. */
   readonly modelOutput: Tensor;
   /** x_t: `[batch, C, ...]`. */
@@ -22,18 +35,22 @@ export interface StepInputs {
   readonly prevTimestep: number | ArrayLike<number>;
   /** Standard normal noise of the sample's shape; takes precedence over `generator`. */
   readonly noise?: Tensor;
-  /** Draws `randn(sample.shape)` when no `noise` is given and a timestep is > 0, as diffusers does. */
-  readonly generator?: TorchGenerator;
+  /**
+   * Draws `randn(sample.shape)` when no `noise` is given and a timestep is > 0, as diffusers does; an
+   * array of one generator per batch item draws each item's noise from its own generator (diffusers'
+   * `generator=[...]`), for the items whose timestep is > 0.
+   */
+  readonly generator?: G;
 }
 
 /** The result of a step. */
-export interface StepOutput {
+export interface StepOutput<G extends Generators = TorchGenerator> {
   /** The sample at the previous timestep, noise included. */
   readonly prevSample: Tensor;
   /** The predicted x0, after clipping or thresholding. */
   readonly predOriginalSample: Tensor;
-  /** When a generator was given: the advanced one if noise was drawn, the same one otherwise. */
-  readonly generator?: TorchGenerator;
+  /** When a generator was given: the advanced one if noise was drawn, the same one otherwise (per item for an array). */
+  readonly generator?: Advanced<G>;
 }
 
 /**
@@ -58,11 +75,11 @@ export interface StepOutput {
  * // right({ prevSample, predOriginalSample, generator: <the advanced generator> })
  * ```
  */
-export const ddpmStep = (
+export const ddpmStep = <G extends Generators = TorchGenerator>(
   alphasCumprod: Table,
   options: StepOptions,
-  inputs: StepInputs,
-): E.Either<SchedulerError, StepOutput> => {
+  inputs: StepInputs<G>,
+): E.Either<SchedulerError, StepOutput<G>> => {
   const table = checkTable(alphasCumprod, 'alphasCumprod');
   if (E.isLeft(table)) return table;
   const valid = checkStepOptions(options);
@@ -126,24 +143,27 @@ const addsAnyNoise = (coefficients: PosteriorCoefficients | ReadonlyArray<Poster
  *
  * @internal
  */
-export const stepWith = (
+export const stepWith = <G extends Generators>(
   coefficients: PosteriorCoefficients | ReadonlyArray<PosteriorCoefficients>,
   plan: PassPlan,
   options: StepOptions,
   sample: Tensor,
-  inputs: Pick<StepInputs, 'modelOutput' | 'noise' | 'generator'>,
-): E.Either<SchedulerError, StepOutput> => {
+  inputs: Pick<StepInputs<G>, 'modelOutput' | 'noise' | 'generator'>,
+): E.Either<SchedulerError, StepOutput<G>> => {
   const shape = sample.shape;
+  const batch = shape[0] as number;
   const model = checkModelOutput(inputs.modelOutput, shape, options);
   if (E.isLeft(model)) return model;
   let noise: Tensor | null = null;
-  let generator = inputs.generator;
-  if (generator !== undefined && !isGeneratorValue(generator)) return E.left(notAGenerator('generator', generator));
+  const source = checkGenerators(inputs.generator, batch, options.cpuCapability ?? DEFAULT_CPU_CAPABILITY, 'generator');
+  if (E.isLeft(source)) return source;
+  let generator: Generators | undefined = source.right;
   if (addsAnyNoise(coefficients)) {
-    if (inputs.noise === undefined && generator !== undefined) {
-      const drawn = tryRandn(generator, shape);
-      if (E.isLeft(drawn)) return drawn;
-      [noise, generator] = drawn.right;
+    if (inputs.noise === undefined && source.right !== undefined) {
+      const drawn = allocate(shape);
+      const perItem = Array.isArray(coefficients) ? (coefficients as ReadonlyArray<PosteriorCoefficients>) : null;
+      generator = drawNoiseInto(drawn.data, source.right, batch, (b) => perItem === null || (perItem[b] as PosteriorCoefficients).addsNoise);
+      noise = drawn;
     } else {
       const given = checkNoise(inputs.noise, shape);
       if (E.isLeft(given)) return given;
@@ -153,5 +173,5 @@ export const stepWith = (
   const [prediction, variance] = model.right;
   const out = { prevSample: allocate(shape), predOriginalSample: allocate(shape) };
   runChecked(out, { prediction, variance, sample, noise }, coefficients, plan);
-  return E.right(Object.freeze(generator === undefined ? out : { ...out, generator }));
+  return E.right(Object.freeze(generator === undefined ? out : { ...out, generator: generator as Advanced<G> }));
 };

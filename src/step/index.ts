@@ -18,6 +18,7 @@ export {
 export { posteriorCoefficients } from './posteriorCoefficients.js';
 export { posteriorStepInto } from './posteriorStepInto.js';
 export { posteriorStep } from './posteriorStep.js';
-export { ddpmStep, type StepInputs, type StepOutput } from './ddpmStep.js';
+export { ddpmStep, type Advanced, type StepInputs, type StepOutput } from './ddpmStep.js';
+export type { Generators } from './noiseSource.js';
 export { addNoiseWith } from './addNoiseWith.js';
 export { velocityWith } from './velocityWith.js';

@@ -1,4 +1,5 @@
 import type { Tensor } from '../tensor/index.js';
+import type { CpuCapability } from '../cpuCapability.js';
 
 // The schedule layer's table type: a Float32Array means diffusers' float32 arithmetic, a Float64Array
 // means precision 'float64' (coefficients in double).
@@ -36,6 +37,11 @@ export interface StepOptions {
   readonly dynamicThresholdingRatio: number;
   /** The largest threshold; the threshold is first clamped to at least 1 (see `torch.clamp(s, 1, max)`). */
   readonly sampleMaxValue: number;
+  /**
+   * The PyTorch CPU kernel family to reproduce (default `'avx512'`): it sets how `learned_range`'s
+   * elementwise exp rounds, and a generator drawing the noise must be of the same family.
+   */
+  readonly cpuCapability?: CpuCapability;
 }
 
 /**
