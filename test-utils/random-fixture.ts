@@ -1,6 +1,9 @@
 import { readFixture } from './fixtures.js';
 
-/** One call of a recorded sequence in fixtures/random.json (made by scripts/fixtures/random.py). */
+/**
+ * One call of a recorded sequence in fixtures/torch/<capability>/random.json, recorded from real torch
+ * by scripts/fixtures/torch_random.py.
+ */
 export interface RandomFixtureCall {
   readonly op: 'rand' | 'randn';
   readonly shape: number[];
@@ -8,8 +11,8 @@ export interface RandomFixtureCall {
   /** Every value, or for large calls the values at `indices`. */
   readonly values: number[];
   readonly indices?: number[];
-  readonly sum?: number;
-  readonly sumOfSquares?: number;
+  /** For large calls: the SHA-256 of all the values' little-endian float32 bytes. */
+  readonly sha256?: string;
 }
 
 /** A sequence of calls on one freshly seeded generator, and the generator state it ends in. */
@@ -27,9 +30,18 @@ export interface RandomFixtureCase {
 }
 
 export interface RandomFixture {
-  readonly floatLibmSpreadUlp: number;
+  readonly torchVersion: string;
+  readonly atenCpuCapability: string;
   readonly cases: RandomFixtureCase[];
 }
 
-/** The golden values of the random layer. */
-export const readRandomFixture = (): RandomFixture => readFixture<RandomFixture>('random.json');
+/** The torch builds recorded: the default build's kernels and the AVX2 build's. */
+export type RecordedCapability = 'default' | 'avx2';
+
+/**
+ * The golden values of the random layer, from real torch running `capability`'s kernels. The AVX512
+ * build's randn is the default build's scalar loop (there is no AVX512 kernel for it), so 'default'
+ * also stands for 'avx512'.
+ */
+export const readRandomFixture = (capability: RecordedCapability): RandomFixture =>
+  readFixture<RandomFixture>(`torch/${capability}/random.json`);

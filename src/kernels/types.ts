@@ -8,6 +8,7 @@
  * @module
  */
 import type { Tensor } from '../tensor/tensor.js';
+import type { CpuCapability } from '../cpuCapability.js';
 
 /** The two kernel backends: the WebAssembly SIMD build, or the JavaScript kernels. */
 export type Backend = 'wasm' | 'js';
@@ -118,10 +119,11 @@ export interface Kernels {
   /** The fused posterior pass over `len` contiguous elements of each operand (see posteriorElement). */
   readonly posteriorPass: (operands: PassOperands, len: number, scalars: PassScalars) => void;
   /**
-   * `torch.randn(out.length)`'s float32 path (out.length >= 16): uniforms from the MT19937 state
-   * (`words`, `index`, never written), 16-wide Box-Muller blocks, the ragged tail recomputed.
+   * `torch.randn(out.length)`'s float32 path (out.length >= 16) on the CPU kernel family `capability`:
+   * uniforms from the MT19937 state (`words`, `index`, never written), 16-wide Box-Muller blocks, the
+   * ragged tail recomputed.
    */
-  readonly normalBlocks: (out: Float32Array, words: Uint32Array, index: number) => DrawnState;
+  readonly normalBlocks: (out: Float32Array, words: Uint32Array, index: number, capability: CpuCapability) => DrawnState;
   /** A sampling loop's workspace for `shape` (memory the passes and draws run on without copies). */
   readonly workspace: (shape: ReadonlyArray<number>) => Workspace;
 }

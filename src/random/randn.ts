@@ -55,7 +55,7 @@ const fillSmall = (out: Float32Array, source: GeneratorValue): GeneratorValue =>
 
 /** The n >= 16 path, on the chosen kernels: float32 uniforms and 16-wide Box-Muller blocks. */
 const fillBlocks = (out: Float32Array, source: GeneratorValue): GeneratorValue => {
-  const drawn = activeKernels().normalBlocks(out, source.words, source.index);
+  const drawn = activeKernels().normalBlocks(out, source.words, source.index, source.cpuCapability);
   return advanced(source, drawn.words ?? source.words, drawn.index, source.cachedNormal);
 };
 

@@ -11,7 +11,6 @@ import type { Tensor } from '../tensor/tensor.js';
 import { allocTensor, freeTensor } from './allocTensor.js';
 import type { KernelExports } from './instance.js';
 import { wasmPosteriorPass } from './posteriorPass.js';
-import { wasmNormalBlocks } from './randnBlocks.js';
 
 /**
  * Three `allocTensor` tensors, so that the step and the draw run on them with no copy, freed by
@@ -48,7 +47,8 @@ export const makeWasmKernels = (k: KernelExports): Kernels => {
   const made: Kernels = {
     name: 'wasm',
     posteriorPass: (operands, len, scalars) => wasmPosteriorPass(k, operands, len, scalars),
-    normalBlocks: (out, words, index) => wasmNormalBlocks(k, out, words, index),
+    // torch's noise flavors run on the JavaScript kernels for now (the same bits by construction)
+    normalBlocks: jsKernels.normalBlocks,
     workspace: wasmWorkspace,
   };
   return Object.freeze(made);

@@ -8,7 +8,10 @@
  */
 import { MtCursor, TWO_POW_MINUS_24 } from '../../random/cursor.js';
 import { MT_N } from '../../random/mt19937.js';
+import type { CpuCapability } from '../../cpuCapability.js';
 import type { DrawnState } from '../types.js';
+import { avx2NormalBlock } from './avx2Normal.js';
+import { scalarNormalBlock } from './scalarNormal.js';
 import { sinCos, uniformLog } from './sincos.js';
 
 // Bound once: a global `Math.*` lookup in a hot loop costs ~800 ns under jest's module wrapper
@@ -72,29 +75,32 @@ const drawBlock = (out: Float32Array, base: number, cursor: MtCursor): void => {
 };
 
 /**
- * Fills `out` (length >= 16) with `torch.randn(out.length)`'s values from the MT19937 state (`words`,
- * `index`), which it does not write: a regeneration goes into fresh words, returned with the new index.
+ * Fills `out` (length >= 16) with `torch.randn(out.length)`'s values on the CPU kernel family
+ * `capability` from the MT19937 state (`words`, `index`), which it does not write: a regeneration goes
+ * into fresh words, returned with the new index.
  *
  * @example
  * ```ts
- * const { words, index } = jsNormalBlocks(out, g.words, g.index); // words: fresh ones, or null
+ * const { words, index } = jsNormalBlocks(out, g.words, g.index, 'avx512'); // words: fresh ones, or null
  * ```
  * @internal
  */
-export const jsNormalBlocks = (out: Float32Array, words: Uint32Array, index: number): DrawnState => {
+export const jsNormalBlocks = (out: Float32Array, words: Uint32Array, index: number, capability: CpuCapability): DrawnState => {
+  // torch's AVX2 build runs avx_mathfun's polynomials; its default and AVX512 builds the scalar loop with glibc
+  const block = capability === 'avx2' ? avx2NormalBlock : scalarNormalBlock;
   const n = out.length;
   const cursor = new MtCursor(words, index);
   const fullBlocks = n - (n % BLOCK);
   // One pass: each block's uniforms are drawn and transformed while they are in cache.
   for (let base = 0; base < fullBlocks; base += BLOCK) {
     drawBlock(out, base, cursor);
-    boxMullerBlock(out, base);
+    block(out, base);
   }
   if (fullBlocks !== n) {
     // PyTorch drew uniforms for the ragged tail too, then overwrote them: skip those draws.
     cursor.skip(n - fullBlocks);
     drawBlock(out, n - BLOCK, cursor);
-    boxMullerBlock(out, n - BLOCK);
+    block(out, n - BLOCK);
   }
   return { words: cursor.words === words ? null : cursor.words, index: cursor.index };
 };
