@@ -1,24 +1,23 @@
 import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import { readFixture } from '../../test-utils/fixtures.js';
+import { TORCH_FLAVORS, torchTimesteps } from '../../test-utils/torchFixtures.js';
 import { timestepsFor } from './timestepsFor.js';
-import type { TimestepSpacing } from './types.js';
-
-interface Sweep {
-  numTrainTimesteps: number;
-  spacing: TimestepSpacing;
-  stepsOffset: number;
-  expected: Array<number[] | string | null>;
-  trailingExtra: Array<[number, number]>;
-  leadingOutOfRange: number[];
-}
-const fixture = readFixture<{ sweeps: Sweep[] }>('timesteps.json');
 
 const digest = (ts: Int32Array): string =>
   createHash('sha256').update(Buffer.from(ts.buffer, ts.byteOffset, ts.byteLength)).digest('hex').slice(0, 24);
 
-describe('timestepsFor', () => {
+describe('timestepsFor against diffusers (fixtures/torch/default/timesteps.json)', () => {
+  const fixture = torchTimesteps('default');
+
+  // diffusers computes timesteps with numpy, so no CPU capability changes them: one sweep covers both
+  // captures (a second full sweep would double the file's time)
+  it.each(TORCH_FLAVORS.filter((f) => f !== 'default').map((f) => [f] as const))('the %s capture holds the same timesteps as the default one', (flavor) => {
+    const other = torchTimesteps(flavor);
+    expect(JSON.stringify(other.sweeps)).toBe(JSON.stringify(fixture.sweeps));
+    expect(JSON.stringify([other.previousTimestep, other.custom])).toBe(JSON.stringify([fixture.previousTimestep, fixture.custom]));
+  });
+
   it.each(fixture.sweeps.map((s) => [s.spacing, s.numTrainTimesteps, s.stepsOffset, s] as const))(
     "timestepsFor('%s') equals diffusers for numTrainTimesteps %i, stepsOffset %i and every n",
     (spacing, T, stepsOffset, sweep) => {
@@ -52,7 +51,9 @@ describe('timestepsFor', () => {
       }
     }
   });
+});
 
+describe('timestepsFor', () => {
   it('trailing with 29 of 100 steps is one of those n: we return the first 29 values', () => {
     const ts = timestepsFor('trailing')({ numTrainTimesteps: 100, numInferenceSteps: 29 });
     expect(E.isRight(ts) && Array.from(ts.right.subarray(-3))).toEqual([9, 6, 2]);

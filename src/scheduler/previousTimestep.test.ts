@@ -3,6 +3,24 @@ import { SchedulerException } from '../errors.js';
 import { previousTimestep } from './previousTimestep.js';
 import { createScheduler } from './scheduler.js';
 import { setTimesteps } from './setTimesteps.js';
+import { torchTimesteps } from '../../test-utils/torchFixtures.js';
+
+describe("previousTimestep against diffusers' previous_timestep (fixtures/torch/default/timesteps.json)", () => {
+  // timesteps are numpy's in diffusers: the capture of every CPU capability holds these numbers
+  const cases = torchTimesteps('default').previousTimestep;
+  const name = (c: (typeof cases)[number]) =>
+    c.customTimesteps === null ? `${c.spacing} ${c.steps} of ${c.numTrainTimesteps}, stepsOffset ${c.stepsOffset}` : `custom [${c.customTimesteps.join(', ')}]`;
+
+  it.each(cases.map((c) => [name(c), c] as const))('%s: the schedule and the previous timestep of each of its timesteps', (_name, c) => {
+    const base = unwrap(
+      createScheduler({ numTrainTimesteps: c.numTrainTimesteps, stepsOffset: c.stepsOffset, ...(c.spacing === null ? {} : { timestepSpacing: c.spacing }) }),
+    );
+    for (const [t, previous] of c.unset ?? []) expect([t, previousTimestep(base, t)]).toEqual([t, previous]);
+    const s = unwrap(setTimesteps(base, c.customTimesteps === null ? (c.steps as number) : { timesteps: c.customTimesteps }));
+    expect(Array.from(s.timesteps)).toEqual(c.timesteps);
+    expect(c.timesteps.map((t) => previousTimestep(s, t))).toEqual(c.previous);
+  });
+});
 
 describe('previousTimestep', () => {
   const s = unwrap(createScheduler());

@@ -3,6 +3,7 @@ import { pipe } from 'fp-ts/lib/function.js';
 import { unwrap } from '../../test-utils/diffusersTest.js';
 import { createScheduler } from './scheduler.js';
 import { setTimesteps } from './setTimesteps.js';
+import { torchTimesteps } from '../../test-utils/torchFixtures.js';
 
 const sd15 = unwrap(createScheduler({ betaSchedule: 'scaled_linear', betaStart: 0.00085, betaEnd: 0.012, stepsOffset: 1, clipSample: false }));
 
@@ -76,4 +77,19 @@ describe('setTimesteps', () => {
     const r = setTimesteps(s, 10);
     expect(E.isLeft(r) && r.left).toMatchObject({ _tag: 'InvalidTimesteps', parameter: 'stepsOffset' });
   });
+});
+
+describe("setTimesteps with custom timesteps against diffusers' set_timesteps(timesteps=...) (fixtures/torch/default/timesteps.json)", () => {
+  it.each(torchTimesteps('default').custom.map((c) => [c.timesteps.join(', '), c.numTrainTimesteps, c] as const))(
+    '[%s] of %i: the same timesteps, or refused where diffusers raises',
+    (_name, T, c) => {
+      const r = setTimesteps(unwrap(createScheduler({ numTrainTimesteps: T })), { timesteps: c.timesteps });
+      if (c.result === null) {
+        expect(E.isLeft(r) && r.left._tag).toBe('InvalidTimesteps');
+      } else {
+        expect(E.isRight(r) && Array.from(r.right.timesteps)).toEqual(c.result);
+        expect(E.isRight(r) && r.right.customTimesteps).toBe(true);
+      }
+    },
+  );
 });
