@@ -232,6 +232,9 @@ export const torchDdimLoops = (flavor: TorchFlavor): ReadonlyArray<TorchDdimLoop
 /** A fixture float as a number ('NaN', 'Infinity' and '-Infinity' included). */
 export const numberOf = (v: JsonFloat): number => (typeof v === 'number' ? v : Number(v));
 
+/** A fixture's float32 value as the float32 it spells (its shortest decimal, rounded back). */
+export const float32Value = (v: JsonFloat): number => Math.fround(numberOf(v));
+
 /** A fixture's float32 array as a Float32Array (each decimal reads back as its float32 through a double). */
 export const float32Of = (values: ReadonlyArray<JsonFloat>): Float32Array => {
   const out = new Float32Array(values.length);

@@ -1,34 +1,30 @@
 import * as E from 'fp-ts/lib/Either.js';
 import ndarray from 'ndarray';
-import { randn, torchGenerator } from '../random/index.js';
-import { concatChannels, stepFixture, tensorOf, type StepCase } from '../../test-utils/stepFixture.js';
-import { maxUlpDistance32 } from '../../test-utils/float.js';
-import { ddpmStep, type StepOutput } from './ddpmStep.js';
+import { randn, torchGenerator, type TorchGenerator } from '../random/index.js';
+import { tensorOf } from '../../test-utils/stepFixture.js';
+import {
+  TORCH_FLAVORS,
+  bitDifference,
+  float32Of,
+  generatorsOf,
+  modelOutputOfCase,
+  stepCaseName,
+  stepOptionsOfCase,
+  tensorOfFixture,
+  torchStep,
+  type TorchStepCase,
+} from '../../test-utils/torchFixtures.js';
+import { ddpmStep, type StepInputs, type StepOutput } from './ddpmStep.js';
+import type { Generators } from './noiseSource.js';
 import { defaultStepOptions, type StepOptions } from './types.js';
 
-const fx = stepFixture();
-const table = Float32Array.from(fx.alphasCumprod);
-const sample = tensorOf(fx.sample, fx.shape);
-const noise = tensorOf(fx.noise, fx.shape);
-const modelOutput = tensorOf(fx.modelOutput, fx.shape);
-
-const optionsFor = (c: StepCase): StepOptions => ({
-  ...defaultStepOptions,
-  predictionType: c.predictionType,
-  varianceType: c.varianceType,
-  clipSample: c.clipMode === 'clip',
-  thresholding: c.clipMode === 'threshold',
-  sampleMaxValue: fx.sampleMaxValue,
-  dynamicThresholdingRatio: fx.dynamicThresholdingRatio,
-  clipSampleRange: fx.clipSampleRange,
-});
-
-const modelOutputFor = (c: StepCase) => {
-  const base = c.predictionType === 'sample' ? fx.modelOutput.map((v) => Math.fround(v * fx.sampleScale)) : fx.modelOutput;
-  if (c.varianceType === 'learned') return concatChannels(base, fx.learnedVariance, fx.shape);
-  if (c.varianceType === 'learned_range') return concatChannels(base, fx.learnedRangeValue, fx.shape);
-  return tensorOf(base, fx.shape);
-};
+// the inputs every case shares are the same in both captures (numpy draws); the default one's are used
+// by the tests that are not comparisons with torch
+const fx = torchStep('default');
+const table = float32Of(fx.schedules.linear?.alphasCumprod ?? []);
+const sample = tensorOfFixture(fx.sample, fx.shape);
+const noise = tensorOfFixture(fx.noise, fx.shape);
+const modelOutput = tensorOfFixture(fx.modelOutput, fx.shape);
 
 // |actual - expected| / max(|expected|, FLOOR): float32 rounding, with a floor for values near 0
 const FLOOR = 1e-6;
@@ -42,8 +38,8 @@ const relativeError = (actual: ArrayLike<number>, expected: ArrayLike<number>): 
   return worst;
 };
 
-const run = (options: StepOptions, inputs: Parameters<typeof ddpmStep>[2]): StepOutput => {
-  const r = ddpmStep(table, options, inputs);
+const run = <G extends Generators = TorchGenerator>(options: StepOptions, inputs: StepInputs<G>, alphasCumprod: Float32Array | Float64Array = table): StepOutput<G> => {
+  const r = ddpmStep(alphasCumprod, options, inputs);
   if (E.isLeft(r)) throw new Error(r.left.message);
   return r.right;
 };
@@ -51,26 +47,61 @@ const run = (options: StepOptions, inputs: Parameters<typeof ddpmStep>[2]): Step
 const leftTag = (r: E.Either<{ _tag: string; message: string }, unknown>): string =>
   E.isLeft(r) ? `${r.left._tag}: ${r.left.message}` : 'right';
 
-describe('ddpmStep against the numpy transcription of diffusers (fixtures/step.json)', () => {
-  // torch's float32 ops one by one, each IEEE-exact in the kernel too, and the transcription's logs and
-  // exps correctly rounded like Math.log / Math.exp rounded to float32: equal bit for bit
-  it.each(fx.cases.map((c) => [`${c.predictionType} ${c.varianceType} ${c.clipMode} t=${c.timestep}`, c] as const))(
-    '%s: prevSample and predOriginalSample equal the transcription bit for bit',
+describe.each(TORCH_FLAVORS.map((flavor) => [flavor] as const))("ddpmStep against diffusers' DDPMScheduler.step on torch 1.13 (fixtures/torch/%s/step.json)", (flavor) => {
+  const torch = torchStep(flavor);
+  const torchSample = tensorOfFixture(torch.sample, torch.shape);
+  const tables = new Map(Object.entries(torch.schedules).map(([key, s]) => [key, float32Of(s.alphasCumprod)] as const));
+  const tableOf = (c: TorchStepCase): Float32Array => {
+    const t = tables.get(c.schedule);
+    if (t === undefined) throw new Error(`no schedule ${c.schedule}`);
+    return t;
+  };
+  const inputsOf = (c: TorchStepCase) => ({
+    modelOutput: modelOutputOfCase(torch, c),
+    sample: torchSample,
+    timestep: c.timestep,
+    prevTimestep: c.prevTimestep,
+  });
+  // the epsilon cases where alphasCumprod is 0 are refused by the library (docs/parity.md), tested below
+  const stepped = torch.cases.filter((c) => c.deviation !== 'zero_snr_epsilon');
+
+  // torch's own alphasCumprod (its betas come from torch 1.13's linspace) and torch's own noise: what
+  // is left is the step, every float32 op in diffusers' order
+  it.each(stepped.map((c) => [stepCaseName(c), c] as const))("%s: with torch's noise, prevSample and predOriginalSample equal torch's bit for bit", (_name, c) => {
+    const noiseGiven = c.noise === null ? {} : { noise: tensorOfFixture(torch.noises[c.noise] ?? [], torch.shape) };
+    const out = run(stepOptionsOfCase(c, flavor), { ...inputsOf(c), ...noiseGiven }, tableOf(c));
+    expect(bitDifference(out.predOriginalSample.data, c.predOriginalSample)).toBeNull();
+    if (c.deviation === 'fixed_large_log') {
+      // diffusers takes the square root of a log-variance there (NaN); the library uses sqrt(beta_t)
+      expect(c.finite).toBe(false);
+      expect(out.prevSample.data.every(Number.isFinite)).toBe(true);
+    } else {
+      expect(bitDifference(out.prevSample.data, c.prevSample)).toBeNull();
+    }
+  });
+
+  // and the noise drawn as diffusers draws it: randn(shape) from one generator, or randn((1, ...)) per item
+  it.each(stepped.filter((c) => c.noiseDrawn && c.deviation === null).map((c) => [stepCaseName(c), c] as const))(
+    '%s: drawing from its generator, prevSample equals torch\'s bit for bit',
     (_name, c) => {
-      const out = run(optionsFor(c), {
-        modelOutput: modelOutputFor(c),
-        sample,
-        noise,
-        timestep: c.timestep,
-        prevTimestep: c.timestep - 1,
-      });
-      expect(maxUlpDistance32(out.prevSample.data, c.prevSample)).toBe(0);
-      expect(maxUlpDistance32(out.predOriginalSample.data, c.predOriginalSample)).toBe(0);
+      const out = run(stepOptionsOfCase(c, flavor), { ...inputsOf(c), generator: generatorsOf(c.generator, flavor) }, tableOf(c));
+      expect(bitDifference(out.prevSample.data, c.prevSample)).toBeNull();
     },
   );
 
-  it('covers 3 prediction types x 6 variance types x 3 clip modes x 4 timesteps', () => {
-    expect(fx.cases).toHaveLength(216);
+  it.each(torch.cases.filter((c) => c.deviation === 'zero_snr_epsilon').map((c) => [stepCaseName(c), c] as const))(
+    '%s: refused as ZeroTerminalSnr (diffusers divides by sqrt(alphasCumprod) = 0)',
+    (_name, c) => {
+      const r = ddpmStep(tableOf(c), stepOptionsOfCase(c, flavor), { ...inputsOf(c), noise });
+      expect(E.isLeft(r) && r.left._tag).toBe('ZeroTerminalSnr');
+    },
+  );
+
+  it('covers 3 prediction types x 6 variance types x 5 clip modes x 4 timesteps, per-item generators, other schedules and set schedules', () => {
+    expect(torch.cases.filter((c) => c.group === 'grid')).toHaveLength(360);
+    expect(torch.cases.filter((c) => c.group === 'perItem')).toHaveLength(36);
+    expect(torch.cases.filter((c) => c.group === 'schedules')).toHaveLength(120);
+    expect(torch.cases.filter((c) => c.group === 'scheduled')).toHaveLength(60);
   });
 });
 
@@ -149,7 +180,7 @@ describe('ddpmStep errors', () => {
     expect(leftTag(r)).toMatch(/^InvalidTensor: sample.shape: received \[3\]; allowed: rank >= 2/);
   });
   it('rejects a Float64Array ndarray and a plain array', () => {
-    const f64 = ndarray(Float64Array.from(fx.sample), fx.shape);
+    const f64 = ndarray(Float64Array.from(float32Of(fx.sample)), [...fx.shape]);
     expect(leftTag(ddpmStep(table, defaultStepOptions, { ...base, sample: f64 as never }))).toMatch(
       /^InvalidTensor: sample: received Float64Array\(96\); allowed: an ndarray over a Float32Array/,
     );

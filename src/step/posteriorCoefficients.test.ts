@@ -1,9 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { stepFixture } from '../../test-utils/stepFixture.js';
+import { TORCH_FLAVORS, float32Of, float32Value, torchStep } from '../../test-utils/torchFixtures.js';
 import { checkTimestepPair, coefficientsOf, posteriorCoefficients } from './posteriorCoefficients.js';
+import type { PosteriorCoefficients } from './types.js';
 
-const fx = stepFixture();
-const table = Float32Array.from(fx.alphasCumprod);
+// the default capture's linear schedule, for the tests that do not compare with torch
+const table = float32Of(torchStep('default').schedules.linear?.alphasCumprod ?? []);
 
 const get = (t: number, prev = t - 1, varianceType: Parameters<typeof coefficientsOf>[3] = 'fixed_small') => {
   const r = posteriorCoefficients(table, t, prev, varianceType);
@@ -12,21 +13,31 @@ const get = (t: number, prev = t - 1, varianceType: Parameters<typeof coefficien
 };
 
 describe('posteriorCoefficients', () => {
-  it.each(fx.coefficients.map((c) => [c.timestep, c] as const))(
-    'at t = %p equals the float32 transcription of diffusers bit for bit',
-    (t, c) => {
-      const k = get(t as number);
-      expect(k.alphaProdT).toBe(Math.fround(c.a as number));
-      expect(k.alphaProdTPrev).toBe(Math.fround(c.ap as number));
-      expect(k.betaProdT).toBe(Math.fround(c.b as number));
-      expect(k.betaProdTPrev).toBe(Math.fround(c.bp as number));
-      expect(k.currentAlphaT).toBe(Math.fround(c.ca as number));
-      expect(k.currentBetaT).toBe(Math.fround(c.cb as number));
-      expect(k.predOriginalSampleCoeff).toBe(Math.fround(c.c0 as number));
-      expect(k.currentSampleCoeff).toBe(Math.fround(c.ct as number));
-      expect(k.variance).toBe(Math.fround(c.var as number));
-    },
-  );
+  // diffusers' _get_variance(t, variance_type): what each fixed type returns, and where the library keeps it
+  const returned: Record<string, { readonly name: string; readonly of: (k: PosteriorCoefficients) => number }> = {
+    fixed_small: { name: 'variance', of: (k) => k.variance },
+    // exp(0.5 * log(variance)): a standard deviation, the noise scale
+    fixed_small_log: { name: 'noiseScale', of: (k) => k.noiseScale },
+    fixed_large: { name: 'currentBetaT', of: (k) => k.currentBetaT },
+    // log(beta_t): diffusers returns the log and takes its square root (NaN); the library keeps the log
+    // as maxLogVariance and uses exp(log / 2) as the noise scale
+    fixed_large_log: { name: 'maxLogVariance', of: (k) => k.maxLogVariance },
+  };
+
+  describe.each(TORCH_FLAVORS.map((flavor) => [flavor] as const))("against diffusers' _get_variance on torch 1.13 (fixtures/torch/%s/step.json)", (flavor) => {
+    const torch = torchStep(flavor);
+    // at t = 0 no noise is added: the noise scale is 0 there, and diffusers' exp(0.5 * log(variance)) unused
+    const cases = torch.variances.filter((v) => !(v.varianceType === 'fixed_small_log' && v.timestep === 0));
+    it.each(cases.map((v) => [v.schedule, v.timestep, v.varianceType, returned[v.varianceType]?.name, v] as const))(
+      "'%s' at t = %i: %s's value is the coefficients' %s bit for bit",
+      (_schedule, t, varianceType, _name, v) => {
+        const alphasCumprod = float32Of(torch.schedules[v.schedule]?.alphasCumprod ?? []);
+        const k = coefficientsOf(alphasCumprod, t, v.prevTimestep, varianceType);
+        expect(k.prevTimestep).toBe(v.prevTimestep);
+        expect(returned[varianceType]?.of(k)).toBe(float32Value(v.value));
+      },
+    );
+  });
 
   it("gives diffusers' variance constants for the default linear schedule: t=0 -> 0, 487 -> 0.00979, 999 -> 0.02", () => {
     expect(Math.abs(get(0).variance - 0)).toBeLessThan(1e-5);

@@ -1,6 +1,6 @@
 import ndarray from 'ndarray';
 import { allocate } from '../tensor/index.js';
-import { stepFixture } from '../../test-utils/stepFixture.js';
+import { float32Of, torchStep } from '../../test-utils/torchFixtures.js';
 import { coefficientsOf } from './posteriorCoefficients.js';
 import { isCoefficientList, planOf, runPosterior as runPass } from './posteriorPass.js';
 import { defaultStepOptions, type PosteriorCoefficients, type StepOptions } from './types.js';
@@ -15,8 +15,8 @@ const runPosterior = (
   runPass({ prevSample, predOriginalSample, prediction, variance, sample, noise }, k, planOf(options, first?.precision !== 'float64'));
 };
 
-const fx = stepFixture();
-const table = Float32Array.from(fx.alphasCumprod);
+// torch's default linear table (the values the pass is checked on here come from the scalar loop below)
+const table = float32Of(torchStep('default').schedules.linear?.alphasCumprod ?? []);
 
 const f = Math.fround;
 

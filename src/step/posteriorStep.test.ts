@@ -1,14 +1,15 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { stepFixture, tensorOf } from '../../test-utils/stepFixture.js';
+import { float32Of, tensorOfFixture, torchStep } from '../../test-utils/torchFixtures.js';
 import { coefficientsOf } from './posteriorCoefficients.js';
 import { posteriorStep } from './posteriorStep.js';
 import { defaultStepOptions } from './types.js';
 
-const fx = stepFixture();
-const table = Float32Array.from(fx.alphasCumprod);
-const sample = tensorOf(fx.sample, fx.shape);
-const modelOutput = tensorOf(fx.modelOutput, fx.shape);
-const noise = tensorOf(fx.noise, fx.shape);
+// inputs and a table from the torch step fixture (its numbers are checked in ddpmStep.test.ts)
+const fx = torchStep('default');
+const table = float32Of(fx.schedules.linear?.alphasCumprod ?? []);
+const sample = tensorOfFixture(fx.sample, fx.shape);
+const modelOutput = tensorOfFixture(fx.modelOutput, fx.shape);
+const noise = tensorOfFixture(fx.noise, fx.shape);
 
 describe('posteriorStep', () => {
   it('allocates new contiguous outputs of the sample shape and leaves the inputs unchanged', () => {

@@ -1,18 +1,22 @@
 import * as E from 'fp-ts/lib/Either.js';
 import ndarray from 'ndarray';
 import { allocate, type Tensor } from '../tensor/index.js';
-import { concatChannels, stepFixture, tensorOf } from '../../test-utils/stepFixture.js';
+import { concatChannels, tensorOf } from '../../test-utils/stepFixture.js';
+import { float32Of, tensorOfFixture, torchStep } from '../../test-utils/torchFixtures.js';
 import { coefficientsOf } from './posteriorCoefficients.js';
 import { posteriorStep } from './posteriorStep.js';
 import { posteriorStepInto } from './posteriorStepInto.js';
 import { defaultStepOptions, type PosteriorOutput } from './types.js';
 
-const fx = stepFixture();
-const table = Float32Array.from(fx.alphasCumprod);
+// inputs and a table from the torch step fixture (its numbers are checked in ddpmStep.test.ts)
+const fx = torchStep('default');
+const shape = [...fx.shape];
+const table = float32Of(fx.schedules.linear?.alphasCumprod ?? []);
+const learnedVariance = float32Of(fx.learnedVariance);
 const copy = (t: Tensor): Tensor => tensorOf(t.data, t.shape);
-const sample = tensorOf(fx.sample, fx.shape);
-const modelOutput = tensorOf(fx.modelOutput, fx.shape);
-const noise = tensorOf(fx.noise, fx.shape);
+const sample = tensorOfFixture(fx.sample, fx.shape);
+const modelOutput = tensorOfFixture(fx.modelOutput, fx.shape);
+const noise = tensorOfFixture(fx.noise, fx.shape);
 const k = coefficientsOf(table, 487, 486, 'fixed_small');
 
 const pure = (options = defaultStepOptions, inputs = { modelOutput, sample, noise }): PosteriorOutput => {
@@ -23,7 +27,7 @@ const pure = (options = defaultStepOptions, inputs = { modelOutput, sample, nois
 
 describe('posteriorStepInto', () => {
   it('writes the same values as posteriorStep into the given outputs and returns them', () => {
-    const out = { prevSample: allocate(fx.shape), predOriginalSample: allocate(fx.shape) };
+    const out = { prevSample: allocate(shape), predOriginalSample: allocate(shape) };
     const r = posteriorStepInto(out, { modelOutput, sample, noise }, k, defaultStepOptions);
     expect(E.isRight(r) && r.right).toBe(out);
     const expected = pure();
@@ -59,7 +63,7 @@ describe('posteriorStepInto', () => {
       return view;
     };
     const options = { ...defaultStepOptions, thresholding: true, sampleMaxValue: 2 };
-    const out = { prevSample: swapped(allocate(fx.shape)), predOriginalSample: swapped(allocate(fx.shape)) };
+    const out = { prevSample: swapped(allocate(shape)), predOriginalSample: swapped(allocate(shape)) };
     const r = posteriorStepInto(out, { modelOutput: swapped(modelOutput), sample: swapped(sample), noise: swapped(noise) }, k, options);
     expect(E.isRight(r)).toBe(true);
     const expected = pure(options);
@@ -70,12 +74,12 @@ describe('posteriorStepInto', () => {
 
   it('reads the variance half of a learned model output through a view', () => {
     const options = { ...defaultStepOptions, varianceType: 'learned' as const };
-    const doubled = concatChannels(fx.modelOutput, fx.learnedVariance, fx.shape);
-    const out = { prevSample: allocate(fx.shape), predOriginalSample: allocate(fx.shape) };
+    const doubled = concatChannels(modelOutput.data, learnedVariance, shape);
+    const out = { prevSample: allocate(shape), predOriginalSample: allocate(shape) };
     const kl = coefficientsOf(table, 487, 486, 'learned');
     expect(E.isRight(posteriorStepInto(out, { modelOutput: doubled, sample, noise }, kl, options))).toBe(true);
     const mean = posteriorStepInto(
-      { prevSample: allocate(fx.shape), predOriginalSample: allocate(fx.shape) },
+      { prevSample: allocate(shape), predOriginalSample: allocate(shape) },
       { modelOutput, sample },
       coefficientsOf(table, 0, -1, 'fixed_small'),
       defaultStepOptions,
@@ -86,15 +90,15 @@ describe('posteriorStepInto', () => {
     // torch's float32 ops in diffusers' order: the mean's two products and sum, then + sqrt(v) * noise
     const f = Math.fround;
     const posteriorMean = f(f(kl.predOriginalSampleCoeff * x0) + f(kl.currentSampleCoeff * (sample.data[i] as number)));
-    const expected = posteriorMean + f(f(Math.sqrt(fx.learnedVariance[i] as number)) * (noise.data[i] as number));
+    const expected = posteriorMean + f(f(Math.sqrt(learnedVariance[i] as number)) * (noise.data[i] as number));
     expect(out.prevSample.data[i]).toBe(f(expected));
   });
 
   it('rejects outputs of the wrong shape or type, and coefficient lists of the wrong length', () => {
-    const bad = { prevSample: allocate([2, 3, 4]), predOriginalSample: allocate(fx.shape) };
+    const bad = { prevSample: allocate([2, 3, 4]), predOriginalSample: allocate(shape) };
     const r1 = posteriorStepInto(bad, { modelOutput, sample, noise }, k, defaultStepOptions);
     expect(E.isLeft(r1) && r1.left.message).toMatch(/^out.prevSample.shape: received \[2, 3, 4\]/);
-    const f64 = { prevSample: allocate(fx.shape), predOriginalSample: ndarray(new Float64Array(96), fx.shape) as never };
+    const f64 = { prevSample: allocate(shape), predOriginalSample: ndarray(new Float64Array(96), shape) as never };
     const r2 = posteriorStepInto(f64, { modelOutput, sample, noise }, k, defaultStepOptions);
     expect(E.isLeft(r2) && r2.left.message).toMatch(/^out.predOriginalSample: received Float64Array\(96\)/);
     const r3 = posteriorStep({ modelOutput, sample, noise }, [k, k, k], defaultStepOptions);

@@ -1,16 +1,13 @@
-import { stepFixture } from '../../test-utils/stepFixture.js';
+import { TORCH_FLAVORS, float32Of, float32Value, torchStep } from '../../test-utils/torchFixtures.js';
 import { torchQuantileInPlace } from './quantile.js';
 
-const fx = stepFixture();
-
 describe('torchQuantileInPlace', () => {
-  it.each(fx.quantiles.map((c) => [c.values.length, c.q, c] as const))(
-    'n = %p, q = %p equals the float32 transcription of torch.quantile',
-    (_n, q, c) => {
-      const values = Float32Array.from(c.values);
-      expect(torchQuantileInPlace(values, 0, values.length, q, true)).toBe(Math.fround(c.quantile));
-    },
-  );
+  describe.each(TORCH_FLAVORS.map((flavor) => [flavor] as const))('against torch.quantile(row[None], q, dim=1) on torch 1.13 (fixtures/torch/%s/step.json)', (flavor) => {
+    it.each(torchStep(flavor).quantiles.map((c) => [c.values.length, c.q, c] as const))('n = %p, q = %p: torch\'s float32 quantile bit for bit', (_n, q, c) => {
+      const values = float32Of(c.values);
+      expect(torchQuantileInPlace(values, 0, values.length, q, true)).toBe(float32Value(c.quantile));
+    });
+  });
 
   it('works on a sub-range and leaves the rest alone', () => {
     const values = Float32Array.from([100, 4, 1, 3, 2, -100]);

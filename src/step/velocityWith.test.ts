@@ -1,22 +1,29 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { maxRelativeError } from '../../test-utils/float.js';
-import { stepFixture, tensorOf } from '../../test-utils/stepFixture.js';
+import { TORCH_FLAVORS, bitDifference, float32Of, tensorOfFixture, torchStep } from '../../test-utils/torchFixtures.js';
 import { velocityWith } from './velocityWith.js';
 
-const fx = stepFixture();
-const table = Float32Array.from(fx.alphasCumprod);
-const sample = tensorOf(fx.sample, fx.shape);
-const noise = tensorOf(fx.noise, fx.shape);
+// the inputs are the same numpy draws in both captures; the default capture's linear table serves the error tests
+const fx = torchStep('default');
+const table = float32Of(fx.schedules.linear?.alphasCumprod ?? []);
+const sample = tensorOfFixture(fx.sample, fx.shape);
+const noise = tensorOfFixture(fx.noise, fx.shape);
 
 describe('velocityWith', () => {
-  it.each(fx.addNoise.map((c) => [c.timesteps, c] as const))(
-    'timesteps %p agree with the numpy transcription of diffusers get_velocity bit for bit',
-    (timesteps, c) => {
-      const r = velocityWith(table, sample, noise, timesteps);
-      if (E.isLeft(r)) throw new Error(r.left.message);
-      expect(maxRelativeError(r.right.data, c.velocity.map(Math.fround), 1e-6)).toBe(0);
-    },
-  );
+  describe.each(TORCH_FLAVORS.map((flavor) => [flavor] as const))("against diffusers' get_velocity on torch 1.13 (fixtures/torch/%s/step.json)", (flavor) => {
+    const torch = torchStep(flavor);
+    it.each(torch.addNoise.map((c) => [c.schedule, c.timesteps, c] as const))("'%s' at timesteps %p: torch's float32 values bit for bit", (_schedule, timesteps, c) => {
+      // torch's own alphasCumprod: its linear and scaled_linear betas come from torch 1.13's linspace
+      const alphasCumprod = float32Of(torch.schedules[c.schedule]?.alphasCumprod ?? []);
+      // one timestep per item, and (where the fixture repeated one) that one timestep for the batch
+      const shared = timesteps.every((t) => t === timesteps[0]);
+      for (const t of shared ? [timesteps, timesteps[0] as number] : [timesteps]) {
+        const r = velocityWith(alphasCumprod, sample, noise, t);
+        if (E.isLeft(r)) throw new Error(r.left.message);
+        expect(bitDifference(r.right.data, c.velocity)).toBeNull();
+      }
+    });
+  });
+
   it('rejects a Float64Array sample', () => {
     const r = velocityWith(table, { ...sample, data: new Float64Array(96) } as never, noise, 5);
     expect(E.isLeft(r) && r.left._tag).toBe('InvalidTensor');
