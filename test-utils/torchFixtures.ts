@@ -336,6 +336,52 @@ export const loopGeneratorsOf = (spec: LoopGeneratorSpec, flavor: TorchFlavor): 
   generatorsOf({ seeds: spec.seeds, perItem: spec.kind === 'perItem' }, flavor);
 
 // ---------------------------------------------------------------------------------------------------
+// the loops' model
+
+// bound once: under jest every lookup of the global Math costs about a microsecond, per element here
+const fround = Math.fround;
+const tanh = Math.tanh;
+
+/**
+ * The model of the torch loops (scripts/fixtures/torch_loops.py): diffusers' dummy model
+ * `sample * t / (t + 1)` in float32, with `shift`, `sample * (t + s) / (t + s + 1)`; for the learned
+ * variance types `tanh(sample)` (in double, rounded to float32) appended on dim 1. Reads a contiguous
+ * `[batch, C, ...]` sample.
+ *
+ * @example
+ * ```ts
+ * denoise(s, loopModel(loop.modelShift, learnsVariance(loop.config)), xT, { generator })
+ * ```
+ */
+export const loopModel =
+  (shift = 0, varianceChannels = false) =>
+  (x: Tensor, t: number): Tensor => {
+    const [batch, channels, ...rest] = x.shape as [number, number, ...number[]];
+    let inner = channels;
+    for (const n of rest) inner *= n;
+    const width = varianceChannels ? 2 * inner : inner;
+    const out = new Float32Array(batch * width);
+    const num = fround(t + shift);
+    const den = fround(t + shift + 1);
+    const data = x.data;
+    for (let b = 0; b < batch; b++) {
+      const from = x.offset + b * inner;
+      const to = b * width;
+      for (let i = 0; i < inner; i++) {
+        const v = data[from + i] as number;
+        // torch: (x * t) in float32, then / (t + 1) in float32 (the Float32Array store rounds the quotient)
+        out[to + i] = fround(v * num) / den;
+        if (varianceChannels) out[to + inner + i] = tanh(v);
+      }
+    }
+    return ndarray(out, [batch, varianceChannels ? 2 * channels : channels, ...rest]);
+  };
+
+/** Whether a config's variance type needs the model's variance channels. */
+export const learnsVariance = (config: { readonly varianceType?: string | undefined }): boolean =>
+  config.varianceType === 'learned' || config.varianceType === 'learned_range';
+
+// ---------------------------------------------------------------------------------------------------
 // step cases
 
 /** The step options of a step case's config in a flavor (diffusers' defaults for what it leaves out). */

@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { unwrap } from '../../test-utils/diffusersTest.js';
-import { scheduleFixture } from '../../test-utils/scheduleFixture.js';
+import { TORCH_FLAVORS, bitDifference, torchConfig, torchSchedule, type TorchScheduleCase } from '../../test-utils/torchFixtures.js';
+import type { BetaSchedule } from '../schedule/index.js';
 import ndarray from 'ndarray';
 import { addNoise } from './addNoise.js';
 import { denoise } from './denoise.js';
@@ -31,20 +32,20 @@ describe('createScheduler', () => {
     expect(isDDPMScheduler(s)).toBe(true);
   });
 
-  it('has the tables of the schedule layer fixtures, rescaled when asked', () => {
-    const fixture = scheduleFixture();
-    const find = (schedule: string, rescale: boolean) =>
-      fixture.cases.find(
-        (c) => c.betaSchedule === schedule && c.numTrainTimesteps === 1000 && c.rescale === rescale && c.precision === 'float32',
-      );
-    const scaled = find('scaled_linear', false);
-    const rescaled = find('linear', true);
-    expect(scaled && rescaled).toBeTruthy();
-    const a = unwrap(createScheduler({ betaSchedule: 'scaled_linear', betaStart: scaled?.betaStart, betaEnd: scaled?.betaEnd }));
-    expect(Array.from(a.alphasCumprod)).toEqual(scaled?.alphasCumprod.map(Math.fround));
-    const b = unwrap(createScheduler({ rescaleBetasZeroSnr: true }));
-    expect(Array.from(b.alphasCumprod)).toEqual(rescaled?.alphasCumprod.map(Math.fround));
-    expect(b.alphasCumprod[999]).toBe(0);
+  describe.each(TORCH_FLAVORS.map((flavor) => [flavor] as const))("has torch's tables (fixtures/torch/%s/schedule.json)", (flavor) => {
+    const torch = torchSchedule(flavor);
+    const cases = torch.cases.filter((c) => c.numTrainTimesteps === 1000);
+    const plainOf = (c: TorchScheduleCase) => cases.find((p) => p.betaSchedule === c.betaSchedule && !p.rescale) as TorchScheduleCase;
+
+    it.each(cases.map((c) => [c.betaSchedule, c.rescale ? 'rescaled' : 'plain', c] as const))("'%s' (%s): betas, alphas and alphasCumprod bit for bit", (_name, _rescale, c) => {
+      // torch's unrescaled betas as trainedBetas where they come from torch 1.13's linspace; the rescale is the library's
+      const config = { betaSchedule: c.betaSchedule as BetaSchedule, betaStart: c.betaStart, betaEnd: c.betaEnd, rescaleBetasZeroSnr: c.rescale };
+      const s = unwrap(createScheduler(torchConfig(config, plainOf(c).betas, flavor)));
+      expect(bitDifference(s.betas as Float32Array, c.betas)).toBeNull();
+      expect(bitDifference(s.alphas as Float32Array, c.alphas)).toBeNull();
+      expect(bitDifference(s.alphasCumprod as Float32Array, c.alphasCumprod)).toBeNull();
+      if (c.rescale) expect(s.alphasCumprod[999]).toBe(0);
+    });
   });
 
   it('keeps double tables with precision float64', () => {

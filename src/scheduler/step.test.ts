@@ -1,54 +1,110 @@
 import * as E from 'fp-ts/lib/Either.js';
 import ndarray from 'ndarray';
-import { absSum, deterministicTensor, dummyModel, unwrap } from '../../test-utils/diffusersTest.js';
+import { deterministicTensor, dummyModel, unwrap } from '../../test-utils/diffusersTest.js';
+import {
+  TORCH_FLAVORS,
+  absSumOf,
+  bitDifference,
+  firstDoubleDifference,
+  generatorsOf,
+  loopGeneratorsOf,
+  loopModel,
+  modelOutputOfCase,
+  stepCaseName,
+  tensorOfFixture,
+  torchConfig,
+  torchLoops,
+  torchStep,
+  type TorchStepCase,
+} from '../../test-utils/torchFixtures.js';
 import { randn, torchGenerator, type TorchGenerator } from '../random/index.js';
 import { addNoise } from './addNoise.js';
 import { denoise } from './denoise.js';
-import { createScheduler } from './scheduler.js';
+import { previousTimestep } from './previousTimestep.js';
+import { createScheduler, type DDPMScheduler } from './scheduler.js';
 import { setTimesteps } from './setTimesteps.js';
 import { step } from './step.js';
 
-// diffusers' own DDPMScheduler test loops (tests/schedulers/test_scheduler_ddpm.py): every training
-// timestep from 999 down to 0, the deterministic sample, the model x * t / (t + 1), seed 0.
-const fullLoop = (predictionType: 'epsilon' | 'v_prediction'): number => {
-  const s = unwrap(createScheduler({ predictionType }));
-  const model = dummyModel();
-  let x = deterministicTensor();
-  let g: TorchGenerator = torchGenerator(0);
-  for (let t = 999; t >= 0; t--) {
-    const r = unwrap(step(s, { modelOutput: model(x, t), timestep: t, sample: x, generator: g }));
-    x = r.prevSample;
-    g = r.generator as TorchGenerator;
-  }
-  return absSum(x);
-};
+// diffusers' own DDPMScheduler test loops (tests/schedulers/test_scheduler_ddpm.py), as torch 1.13 ran
+// them (fixtures/torch/<flavor>/loops.json): no setTimesteps, every training timestep from 999 down to 0
+// (Python ints), the deterministic sample, the model x * t / (t + 1), torch.manual_seed(0); and
+// test_full_loop_with_noise, which starts from add_noise at timestep 1. Stepped here one step() at a
+// time; src/scheduler/denoise.test.ts runs every loop of the fixture through denoise.
+describe.each(TORCH_FLAVORS.map((flavor) => [flavor] as const))("step through the scheduler: diffusers' own test loops on torch 1.13 (fixtures/torch/%s/loops.json)", (flavor) => {
+  const loops = torchLoops(flavor).filter((l) => l.name.startsWith('diffusers-test-'));
 
-describe('step through the scheduler: diffusers test loops', () => {
-  it('epsilon over all 1000 timesteps gives sum |x| = 258.9606 and mean 0.3372, as diffusers asserts', () => {
-    const sum = fullLoop('epsilon');
-    expect(Math.abs(sum - 258.9606)).toBeLessThan(1e-2);
-    expect(Math.abs(sum / 768 - 0.3372)).toBeLessThan(1e-3);
+  it('holds the three loops', () => {
+    expect(loops.map((l) => l.name)).toEqual(['diffusers-test-full-loop-no-noise', 'diffusers-test-full-loop-with-v-prediction', 'diffusers-test-full-loop-with-noise']);
   });
 
-  it('v_prediction over all 1000 timesteps gives sum |x| = 202.0296 and mean 0.2631', () => {
-    const sum = fullLoop('v_prediction');
-    expect(Math.abs(sum - 202.0296)).toBeLessThan(1e-2);
-    expect(Math.abs(sum / 768 - 0.2631)).toBeLessThan(1e-3);
-  });
-
-  it('addNoise at timestep 1, then the steps at 1 and 0, gives sum |x| = 387.9466 and mean 0.5051', () => {
-    const s = unwrap(createScheduler());
-    const model = dummyModel();
-    let x = unwrap(addNoise(s, deterministicTensor(), deterministicTensor(true), [1]));
-    let g: TorchGenerator = torchGenerator(0);
-    for (const t of [1, 0]) {
+  it.each(loops.map((l) => [l.name, l] as const))("%s: sum |x| after every step and the final sample equal torch's bit for bit", (_name, loop) => {
+    // the linear betas come from torch 1.13's linspace: torch's own betas, passed as trainedBetas
+    const s = unwrap(createScheduler(torchConfig(loop.config, loop.trainedBetas, flavor)));
+    const model = loopModel(loop.modelShift);
+    let x = loop.initialSample === 'addNoise' ? unwrap(addNoise(s, deterministicTensor(), deterministicTensor(true), [loop.timesteps[0] as number])) : deterministicTensor();
+    let g = loopGeneratorsOf(loop.generator, flavor) as TorchGenerator;
+    const sums: number[] = [];
+    for (const t of loop.timesteps) {
       const r = unwrap(step(s, { modelOutput: model(x, t), timestep: t, sample: x, generator: g }));
       x = r.prevSample;
       g = r.generator as TorchGenerator;
+      sums.push(absSumOf(x.data));
     }
-    expect(Math.abs(absSum(x) - 387.9466)).toBeLessThan(1e-2);
-    expect(Math.abs(absSum(x) / 768 - 0.5051)).toBeLessThan(1e-3);
+    expect(firstDoubleDifference(sums, loop.absSums)).toBeNull();
+    expect(bitDifference(x.data, loop.final ?? [])).toBeNull();
+    // and what diffusers' test asserts, within its tolerances
+    const expects = (loop as { diffusersTestExpects?: { absSum: number; absMean: number } }).diffusersTestExpects;
+    expect(expects).toBeDefined();
+    expect(Math.abs((sums.at(-1) as number) - (expects?.absSum as number))).toBeLessThan(1e-2);
+    expect(Math.abs((sums.at(-1) as number) / 768 - (expects?.absMean as number))).toBeLessThan(1e-3);
   });
+});
+
+// Every case of fixtures/torch/<flavor>/step.json through the scheduler: the config (torch's betas as
+// trainedBetas where they come from a linspace) -> createScheduler -> setTimesteps -> step with the
+// case's generator, as a pipeline calls diffusers' step.
+describe.each(TORCH_FLAVORS.map((flavor) => [flavor] as const))("step through the scheduler against diffusers' DDPMScheduler.step on torch 1.13 (fixtures/torch/%s/step.json)", (flavor) => {
+  const torch = torchStep(flavor);
+  const sample = tensorOfFixture(torch.sample, torch.shape);
+  const schedulers = new Map<string, DDPMScheduler>();
+  const schedulerOf = (c: TorchStepCase): DDPMScheduler => {
+    const key = JSON.stringify([c.schedule, c.config, c.setTimesteps]);
+    let s = schedulers.get(key);
+    if (s === undefined) {
+      const base = unwrap(createScheduler(torchConfig(c.config, torch.schedules[c.schedule]?.trainedBetas ?? [], flavor)));
+      s = c.setTimesteps === null ? base : unwrap(setTimesteps(base, 'steps' in c.setTimesteps ? c.setTimesteps.steps : { timesteps: c.setTimesteps.timesteps }));
+      schedulers.set(key, s);
+    }
+    return s;
+  };
+  const stepOf = (c: TorchStepCase) =>
+    step(schedulerOf(c), { modelOutput: modelOutputOfCase(torch, c), timestep: c.timestep, sample, generator: generatorsOf(c.generator, flavor) });
+
+  it.each(torch.cases.filter((c) => c.deviation === null).map((c) => [stepCaseName(c), c] as const))("%s: torch's schedule, prevSample and predOriginalSample bit for bit", (_name, c) => {
+    const s = schedulerOf(c);
+    if (c.schedulerTimesteps !== null) expect(Array.from(s.timesteps)).toEqual(c.schedulerTimesteps);
+    expect(previousTimestep(s, c.timestep)).toBe(c.prevTimestep);
+    const out = unwrap(stepOf(c));
+    expect(bitDifference(out.predOriginalSample.data, c.predOriginalSample)).toBeNull();
+    expect(bitDifference(out.prevSample.data, c.prevSample)).toBeNull();
+  });
+
+  it.each(torch.cases.filter((c) => c.deviation === 'fixed_large_log').map((c) => [stepCaseName(c), c] as const))(
+    "%s: torch's predOriginalSample; a finite prevSample where diffusers' square root of a log-variance gives NaN",
+    (_name, c) => {
+      const out = unwrap(stepOf(c));
+      expect(bitDifference(out.predOriginalSample.data, c.predOriginalSample)).toBeNull();
+      expect(out.prevSample.data.every(Number.isFinite)).toBe(true);
+    },
+  );
+
+  it.each(torch.cases.filter((c) => c.deviation === 'zero_snr_epsilon').map((c) => [stepCaseName(c), c] as const))(
+    '%s: refused as ZeroTerminalSnr, where diffusers divides by sqrt(alphasCumprod) = 0',
+    (_name, c) => {
+      const r = stepOf(c);
+      expect(E.isLeft(r) && r.left._tag).toBe('ZeroTerminalSnr');
+    },
+  );
 });
 
 describe('step through the scheduler', () => {
