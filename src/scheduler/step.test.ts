@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import ndarray from 'ndarray';
-import { deterministicTensor, dummyModel, unwrap } from '../../test-utils/diffusersTest.js';
+import { deterministicTensor, unwrap } from '../../test-utils/diffusersTest.js';
 import {
   TORCH_FLAVORS,
   absSumOf,
