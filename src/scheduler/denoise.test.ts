@@ -1,10 +1,26 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { absSum, deterministicTensor, dummyModel, unwrap } from '../../test-utils/diffusersTest.js';
-import { learnsVariance, readLoops } from '../../test-utils/loopsFixture.js';
-import { torchGenerator } from '../random/index.js';
+import { deterministicTensor, dummyModel, unwrap } from '../../test-utils/diffusersTest.js';
+import {
+  TORCH_FLAVORS,
+  absSumOf,
+  bitDifference,
+  firstDoubleDifference,
+  learnsVariance,
+  loopGeneratorsOf,
+  loopModel,
+  sha256Float32,
+  torchConfig,
+  torchLoops,
+  type TorchFlavor,
+  type TorchLoop,
+} from '../../test-utils/torchFixtures.js';
+import { randn, torchGenerator, type TorchGenerator } from '../random/index.js';
+import type { Generators } from '../step/noiseSource.js';
 import type { Tensor } from '../tensor/index.js';
+import { addNoise } from './addNoise.js';
 import { denoise, denoiseAsync, type StepEvent } from './denoise.js';
-import { createScheduler } from './scheduler.js';
+import { previousTimestep } from './previousTimestep.js';
+import { createScheduler, type DDPMScheduler } from './scheduler.js';
 import { setTimesteps } from './setTimesteps.js';
 import { step } from './step.js';
 
@@ -30,28 +46,83 @@ jest.mock('../kernels/select.js', () => {
 });
 
 
-// Seeded loops from scripts/fixtures/loops.py: the numpy transcriptions of the schedule, the timesteps,
-// torch's generator and diffusers' step, composed as diffusers composes them.
-const loops = readLoops();
+// The seeded loops of scripts/fixtures/torch_loops.py: diffusers' own DDPMScheduler on torch 1.13, with
+// diffusers' dummy model, as a pipeline runs them. Each is rebuilt from its config (torch's betas as
+// trainedBetas where they come from torch 1.13's linspace, which is not the library's torch 2.x one), its
+// initial sample drawn as the loop says, and run through denoise.
+const schedulerOfLoop = (loop: TorchLoop, flavor: TorchFlavor): DDPMScheduler => {
+  const base = unwrap(createScheduler(torchConfig(loop.config, loop.trainedBetas, flavor)));
+  if (loop.setTimesteps !== null) {
+    return unwrap(setTimesteps(base, 'steps' in loop.setTimesteps ? loop.setTimesteps.steps : { timesteps: loop.setTimesteps.timesteps }));
+  }
+  // no set_timesteps: diffusers' full-loop tests step 999..0 (the scheduler's own timesteps), and
+  // test_full_loop_with_noise only the last ones, [1, 0]: the same steps as custom timesteps
+  return loop.timesteps.length === base.timesteps.length ? base : unwrap(setTimesteps(base, { timesteps: loop.timesteps }));
+};
 
-const learned = learnsVariance;
+const initialSampleOf = <G extends Generators>(loop: TorchLoop, s: DDPMScheduler, generator: G): readonly [Tensor, G] => {
+  switch (loop.initialSample) {
+    case 'deterministic':
+      return [deterministicTensor(), generator];
+    case 'addNoise':
+      return [unwrap(addNoise(s, deterministicTensor(), deterministicTensor(true), [loop.timesteps[0] as number])), generator];
+    case 'randn': {
+      // the pipeline's randn_tensor(shape, generator) from the loop's own generator, times init_noise_sigma (1)
+      if (Array.isArray(generator)) throw new Error('randn from per-item generators is not in the fixture');
+      const [xT, next] = randn(generator as unknown as TorchGenerator, loop.shape);
+      return [xT, next as unknown as G];
+    }
+  }
+};
 
-describe('denoise against the numpy transcription of seeded diffusers loops', () => {
-  it.each(loops.map((l) => [l.name, l] as const))('%s', (_name, loop) => {
-    const s = unwrap(setTimesteps(unwrap(createScheduler(loop.config)), loop.steps));
-    expect(Array.from(s.timesteps)).toEqual(loop.timesteps);
-    const sums: number[] = [];
-    const out = unwrap(
-      denoise(s, dummyModel(loop.modelShift, learned(loop.config)), deterministicTensor(), {
-        generator: torchGenerator(BigInt(loop.seed)),
-        onStep: (e) => sums.push(absSum(e.prevSample)),
-      }),
-    );
-    expect(sums).toHaveLength(loop.absSums.length);
-    // the generator and the kernels of both backends follow torch's float32 operations exactly: every value is identical
-    expect(sums).toEqual(loop.absSums);
-    expect(Array.from(out.sample.data)).toEqual(loop.final.map(Math.fround));
+/** The final sample against the fixture: every value when recorded, else its hash and slice. */
+const finalDifference = (loop: TorchLoop, x: Float32Array): string | null => {
+  if (loop.final !== null) return bitDifference(x, loop.final);
+  const picked = Float32Array.from(loop.finalSlice.indices, (i) => x[i] as number);
+  return bitDifference(picked, loop.finalSlice.values) ?? (sha256Float32(x) === loop.finalSha256 ? null : 'finalSha256 differs');
+};
+
+describe.each(TORCH_FLAVORS.map((flavor) => [flavor] as const))("denoise against seeded loops through diffusers' DDPMScheduler on torch 1.13 (fixtures/torch/%s/loops.json)", (flavor) => {
+  const loops = torchLoops(flavor);
+  const compared = loops.filter((l) => l.deviation === null);
+
+  it('holds the 13 loops', () => {
+    expect(loops).toHaveLength(13);
   });
+
+  it.each(compared.map((l) => [l.name, l] as const))("%s: timesteps, sum |x| after every step and the final sample equal torch's bit for bit", (_name, loop) => {
+    const s = schedulerOfLoop(loop, flavor);
+    expect(Array.from(s.timesteps)).toEqual(loop.timesteps);
+    expect(loop.timesteps.map((t) => previousTimestep(s, t))).toEqual(loop.prevTimesteps);
+    const [xT, generator] = initialSampleOf(loop, s, loopGeneratorsOf(loop.generator, flavor));
+    const sums: number[] = [];
+    const out = unwrap(denoise(s, loopModel(loop.modelShift, learnsVariance(loop.config)), xT, { generator, onStep: (e) => sums.push(absSumOf(e.prevSample.data)) }));
+    expect(firstDoubleDifference(sums, loop.absSums)).toBeNull();
+    expect(finalDifference(loop, out.sample.data)).toBeNull();
+  });
+
+  // denoiseAsync on a per-item-generator loop and a thresholded one: the numbers of denoise, so torch's
+  it.each(compared.filter((l) => l.generator.kind === 'perItem' || l.config.thresholding === true).map((l) => [l.name, l] as const))(
+    "%s: denoiseAsync gives torch's final sample bit for bit",
+    async (_name, loop) => {
+      const s = schedulerOfLoop(loop, flavor);
+      const [xT, generator] = initialSampleOf(loop, s, loopGeneratorsOf(loop.generator, flavor));
+      const model = loopModel(loop.modelShift, learnsVariance(loop.config));
+      const out = unwrap(await denoiseAsync(s, async (x, t) => model(x, t), xT, { generator }));
+      expect(finalDifference(loop, out.sample.data)).toBeNull();
+    },
+  );
+
+  it.each(loops.filter((l) => l.deviation === 'fixed_large_log').map((l) => [l.name, l] as const))(
+    '%s: finite where diffusers takes the square root of a log-variance (NaN from the first noisy step)',
+    (_name, loop) => {
+      expect(loop.absSums.some((v) => v === 'NaN')).toBe(true);
+      const s = schedulerOfLoop(loop, flavor);
+      const [xT, generator] = initialSampleOf(loop, s, loopGeneratorsOf(loop.generator, flavor));
+      const out = unwrap(denoise(s, loopModel(loop.modelShift, learnsVariance(loop.config)), xT, { generator }));
+      expect(out.sample.data.every(Number.isFinite)).toBe(true);
+    },
+  );
 });
 
 describe('denoise', () => {
