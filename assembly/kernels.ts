@@ -6,8 +6,8 @@
 //
 // Step kernels run the very operations of the JavaScript kernel, in the same order, so both backends
 // give bit-identical outputs: f32x4 in torch's float32 op order for float32 tables, f64x2 for float64. The generator runs MT19937 and the uniform extraction in
-// i32x4, and Box-Muller's log, sine and cosine in f64x2 with the double operations of
-// src/random/sincos.ts (its float32 steps in f32x4), so randn gives the JavaScript bits too.
+// i32x4, and torch.randn's two Box-Muller flavors (glibc's logf, sinf and cosf; the AVX2 kernel's float32
+// polynomials) in f64x2 with the double operations of src/kernels/js, so randn gives the JavaScript bits too.
 
 // ---------------------------------------------------------------------------------------------------
 // f32 <-> f64 lane helpers
@@ -387,7 +387,7 @@ class MtVector {
     y = v128.xor(y, v128.and(i32x4.shl(y, 7), MtVector.splat32(K_TEMPER_B)));
     y = v128.xor(y, v128.and(i32x4.shl(y, 15), MtVector.splat32(K_TEMPER_C)));
     y = v128.xor(y, i32x4.shr_u(y, 18));
-    return f32x4.mul(f32x4.convert_i32x4_s(v128.and(y, MtVector.splat32(K_LOW24))), Log.splatF32(F_TWO_M24));
+    return f32x4.mul(f32x4.convert_i32x4_s(v128.and(y, MtVector.splat32(K_LOW24))), v128.load32_splat(F32_K + F_TWO_M24));
   }
 }
 
@@ -487,226 +487,393 @@ export function mtUniforms(out: usize, count: i32, state: usize, index: i32): i3
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Box-Muller: the logarithm, sine and cosine of src/random/sincos.ts, in f64x2, operation for operation
+// torch.randn's Box-Muller blocks, in the two flavors of src/kernels/js
 //
-// The JavaScript kernel is the definition. Every rounded operation here is the IEEE double operation
-// that sincos.ts does, on the same operands and in the same order, and neither JavaScript nor
-// WebAssembly fuses a multiply and an add, so each lane gives the JavaScript bits. Only exact steps
-// are done differently: the exponent and mantissa of the log's argument come from its float32 bits
-// (Math.clz32 of the 24-bit integer there), and signs are flipped with an xor (a product with +-1
-// there). src/wasm/boxMullerExhaustive.test.ts compares both on each of the 2^24 inputs of each.
+// The JavaScript kernels are the definition: scalarNormal.ts with glibcFloat.ts's fast paths (torch's
+// default and AVX512 builds) and avx2Normal.ts (its AVX2 build). Every rounded operation here is the
+// IEEE double operation those files do, on the same operands and in the same order, and each
+// `Math.fround` there is a demotion to float32 here; neither JavaScript nor WebAssembly fuses a
+// multiply and an add, so each lane gives the JavaScript bits. Only exact steps are done differently:
+// integer splits read from float32 bits, sign flips as xors, and single float32 operations (a product,
+// sum or square root of float32 values) as f32x4 ones, which equal the double operation rounded once.
+//
+// glibcFloat.ts's functions fall back to an exact slow path when their fast double result lies within
+// its error bound of a float32 rounding boundary (about one input in 10^7). glibcNormalBlocks makes
+// the same test per lane and leaves each block with a lane that fails it untouched, uniforms and all,
+// listing it for src/wasm/randnBlocks.ts, which recomputes it with the JavaScript block function.
 
-// float32 constants: Box-Muller's, and the scale 2^-24 of the uniforms.
-const F32_K: usize = memory.data<f32>([1, -2, 5.9604644775390625e-8]);
-const F_ONE: usize = 0;
-const F_MINUS_TWO: usize = 4;
-const F_TWO_M24: usize = 8;
+// float32 constants: the scale 2^-24 of the uniforms, Box-Muller's 1 and -2, the sign bit.
+const F32_K: usize = memory.data<f32>([5.9604644775390625e-8, 1, -2, 0]);
+const F_TWO_M24: usize = 0;
+const F_ONE: usize = 4;
+const F_MINUS_TWO: usize = 8;
+const F_ZERO: usize = 12;
 
-// Integer constants of the log's split x = m 2^k: the mantissa field; the largest one with
-// 1.mantissa < sqrt 2 (floor((sqrt 2 - 1) 2^23), the threshold of sincos.ts's test on 24-bit
-// integers); the exponent field of 1.0; the exponent bias.
-const I32_LOG: usize = memory.data<i32>([0x007fffff, 3474675, 0x3f800000, 127]);
-const L_MANTISSA: usize = 0;
-const L_BELOW_SQRT2: usize = 4;
-const L_ONE_BITS: usize = 8;
-const L_BIAS: usize = 12;
-
-// Double constants, with sincos.ts's values: the angle, its reduction (PIO2_HI has 33 significant
-// bits, so k * PIO2_HI is exact for small k; adding ROUNDER = 1.5 * 2^52 to a double of magnitude
-// below 2^51 rounds it to an integer, to nearest, ties to even, held in the low bits of the sum's
-// significand), the sine and cosine polynomials, and fdlibm's log: ln 2 in two parts, Lg1 .. Lg7.
-const F64_K: usize = memory.data<f64>([
-  6.283185307179586, 0.6366197723675814, 6755399441055744, 1.5707963267341256, 6.077100506506192e-11,
-  // sin: fdlibm's S6 .. S1
-  1.58969099521155010221e-10, -2.50507602534068634195e-8, 2.75573137070700676789e-6,
-  -1.98412698298579493134e-4, 8.33333333332248946124e-3, -1.66666666666666324348e-1,
-  // cos: fdlibm's C6 .. C1
-  -1.13596475577881948265e-11, 2.08757232129817482790e-9, -2.75573143513906633035e-7,
-  2.48015872894767294178e-5, -1.38888888888741095749e-3, 4.16666666666666019037e-2,
-  1, 0.5,
-  // log: 2, LN2_HI, LN2_LO, Lg1 .. Lg7
-  2, 6.93147180369123816490e-1, 1.90821492927058770002e-10,
-  6.666666666666735130e-1, 3.999999999940941908e-1, 2.857142874366239149e-1, 2.222219843214978396e-1,
-  1.818357216161805012e-1, 1.531383769920937332e-1, 1.479819860511658591e-1,
+// Integer constants: logf's OFF (0x3f330000), the table-index mask, the exponent mask 0xff800000;
+// sinf's rounding offset 2^23 and its tiny-argument bound (top 12 bits 0x398); the sign bit; the
+// float32 mantissa field and 0.5's exponent field (avx_mathfun's split); 126; ~1; 2.
+const I32_N: usize = memory.data<u32>([
+  0x3f330000, 15, 0xff800000, 0x00800000, 0x39800000, 0x80000000, 0x007fffff, 0x3f000000, 126, 0xfffffffe, 2, 1,
 ]);
-const D_TWO_PI: usize = 0;
-const D_TWO_OVER_PI: usize = 8;
-const D_ROUNDER: usize = 16;
-const D_PIO2_HI: usize = 24;
-const D_PIO2_LO: usize = 32;
-const D_SIN: usize = 40;
-const D_COS: usize = 88;
-const D_ONE: usize = 136;
-const D_HALF: usize = 144;
-const D_TWO: usize = 152;
-const D_LN2_HI: usize = 160;
-const D_LN2_LO: usize = 168;
-const D_LG: usize = 176; // Lg1 at D_LG, Lg7 at D_LG + 48
+const N_LOGF_OFF: usize = 0;
+const N_FIFTEEN: usize = 4;
+const N_EXPONENT: usize = 8;
+const N_HALF_2_24: usize = 12;
+const N_TINY: usize = 16;
+const N_SIGN: usize = 20;
+const N_MANTISSA: usize = 24;
+const N_HALF_BITS: usize = 28;
+const N_126: usize = 32;
+const N_NOT_ONE: usize = 36;
+const N_TWO: usize = 40;
+const N_ONE: usize = 44;
 
-class Log {
-  @inline static splatF32(offset: usize): v128 {
+// glibc's logf table (e_logf_data.c) as glibcFloat.ts splits it: per index i, 32 bytes of
+// invc_hi (29 significant bits, so that z invc_hi is exact), invc_lo = invc - invc_hi, logc, 0.
+const LOGF_TABLE: usize = memory.data<f64>([
+  1.398907158523798, 3.6227301158930914e-9, -0.33569133332882284, 0,
+  1.3403141871094704, 2.5543294146501694e-9, -0.2929040563774074, 0,
+  1.2864322066307068, 3.493408229360284e-9, -0.2518726580937369, 0,
+  1.236715018749237, 2.677752464208538e-9, -0.21245868807117255, 0,
+  1.1906977146863937, 1.9847814503037853e-9, -0.17453945183745634, 0,
+  1.1479821018874645, 1.6817836012705811e-10, -0.1380057072319758, 0,
+  1.1082251444458961, 3.8131964252841044e-10, -0.10275976698545139, 0,
+  1.0711297392845154, 2.0212227447302666e-9, -0.06871392447020525, 0,
+  1.036437276750803, 2.226480111389151e-9, -0.0357891387398228, 0,
+  1, 0, 0, 0,
+  0.9492859784513712, 1.1225345097898298e-9, 0.05204517742929496, 0,
+  0.895104942843318, 1.758237999638368e-11, 0.11081431298787942, 0,
+  0.847682161256671, 7.784393130094713e-10, 0.1652495223695143, 0,
+  0.8050314839929342, 1.176265862490311e-9, 0.21687389031699977, 0,
+  0.7664671000093222, 8.74988637100671e-10, 0.2659635028121397, 0,
+  0.7314286027103662, 6.059617252418548e-10, 0.3127556664073557, 0,
+], 16);
+
+// Double constants of glibcFloat.ts (its hexadecimal literals, written out exactly): logf's Ln2 and
+// A0 .. A2; the fast paths' 2^-49; the angle's 2 pi; sinf's 2/pi 2^24 and pi/2 = hi + lo; the sin
+// polynomial's S1 .. S3 and the cos polynomial's C1 .. C4; 1.
+const D_K: usize = memory.data<f64>([
+  0.6931471805599453, -0.25089342214237154, 0.333456765744066, -0.4999997485802103, 1.7763568394002505e-15,
+  6.283185307179586, 10680707.430881744, 1.5707963267948912, 5.329070518200751e-15,
+  -0.16666654943701084, 0.008332178146138854, -0.00019517298981385725,
+  -0.49999999725108224, 0.041666623324344516, -0.001388676379437604, 0.000024390450703564542, 1,
+]);
+const D_LN2: usize = 0;
+const D_A0: usize = 8;
+const D_A1: usize = 16;
+const D_A2: usize = 24;
+const D_E49: usize = 32;
+const D_TWO_PI: usize = 40;
+const D_HPI_INV: usize = 48;
+const D_HPI_HI: usize = 56;
+const D_HPI_LO: usize = 64;
+const D_S1: usize = 72;
+const D_S2: usize = 80;
+const D_S3: usize = 88;
+const D_C1: usize = 96;
+const D_C2: usize = 104;
+const D_C3: usize = 112;
+const D_C4: usize = 120;
+const D_ONE: usize = 128;
+
+// avx_mathfun's float32 constants as avx2Normal.ts holds them (in double, each exactly a float32):
+// cephes_SQRTHF, the log's P0 .. P8, Q1, Q2; 0.5; -DP1 .. -DP3; the sine's P0 .. P2, the cosine's
+// P0 .. P2; 4/pi; 2 pi as a float32.
+const A_K: usize = memory.data<f64>([
+  0.7071067690849304, 0.07037683576345444, -0.11514610052108765, 0.11676998436450958, -0.12420140951871872,
+  0.14249323308467865, -0.16668057441711426, 0.2000071406364441, -0.24999994039535522, 0.3333333134651184,
+  -0.00021219444170128554, 0.693359375, 0.5, -0.78515625, -0.00024187564849853516, -3.774895063202166e-8,
+  -0.00019515295571181923, 0.008332161232829094, -0.16666655242443085,
+  0.0000244331567955669, -0.0013887316454201937, 0.04166664555668831,
+]);
+const A_SQRTHF: usize = 0;
+const A_P: usize = 8; // P0 at A_P, P8 at A_P + 64
+const A_Q1: usize = 80;
+const A_Q2: usize = 88;
+const A_HALF: usize = 96;
+const A_MINUS_DP1: usize = 104;
+const A_MINUS_DP2: usize = 112;
+const A_MINUS_DP3: usize = 120;
+const A_SIN: usize = 128; // P0 .. P2
+const A_COS: usize = 152; // P0 .. P2
+const A_F32_K: usize = memory.data<f32>([1.2732394933700562, 6.2831854820251465]);
+const A_FOPI: usize = 0;
+const A_TWO_PI_F32: usize = 4;
+
+class Lanes {
+  @inline static f32(offset: usize): v128 {
     return v128.load32_splat(F32_K + offset);
   }
 
-  @inline static splat32(offset: usize): v128 {
-    return v128.load32_splat(I32_LOG + offset);
+  @inline static i32(offset: usize): v128 {
+    return v128.load32_splat(I32_N + offset);
   }
 
-  @inline static splatF64(offset: usize): v128 {
-    return v128.load64_splat(F64_K + offset);
+  @inline static d(offset: usize): v128 {
+    return v128.load64_splat(D_K + offset);
   }
 
-  /**
-   * Two lanes of sincos.ts's `uniformLog` after the split, in double: log(m 2^k) from f = m - 1 and
-   * k (both exact), fdlibm's f - s (f - R) + k ln 2 with s = f / (2 + f), unrounded.
-   */
-  @inline static fromSplit2(f: v128, k: v128): v128 {
-    const s = f64x2.div(f, f64x2.add(Log.splatF64(D_TWO), f));
-    const z = f64x2.mul(s, s);
-    const w = f64x2.mul(z, z);
-    // t2 = z (Lg1 + w (Lg3 + w (Lg5 + w Lg7))), t1 = w (Lg2 + w (Lg4 + w Lg6)), R = t2 + t1
-    let t2 = f64x2.add(Log.splatF64(D_LG + 32), f64x2.mul(w, Log.splatF64(D_LG + 48)));
-    t2 = f64x2.add(Log.splatF64(D_LG + 16), f64x2.mul(w, t2));
-    t2 = f64x2.mul(z, f64x2.add(Log.splatF64(D_LG), f64x2.mul(w, t2)));
-    let t1 = f64x2.add(Log.splatF64(D_LG + 24), f64x2.mul(w, Log.splatF64(D_LG + 40)));
-    t1 = f64x2.mul(w, f64x2.add(Log.splatF64(D_LG + 8), f64x2.mul(w, t1)));
-    const r = f64x2.add(t2, t1);
-    // k LN2_HI - ((s (f - R) - k LN2_LO) - f)
-    const tail = f64x2.sub(f64x2.sub(f64x2.mul(s, f64x2.sub(f, r)), f64x2.mul(k, Log.splatF64(D_LN2_LO))), f);
-    return f64x2.sub(f64x2.mul(k, Log.splatF64(D_LN2_HI)), tail);
+  @inline static a(offset: usize): v128 {
+    return v128.load64_splat(A_K + offset);
   }
 
-  /**
-   * log(x) rounded to float32 for four normal float32 lanes x > 0, as sincos.ts's `uniformLog` for
-   * the values it takes: x = m 2^k with m in [sqrt(1/2), sqrt(2)), read from the bits.
-   */
-  @inline static log4(x: v128): v128 {
-    const mantissa = v128.and(x, Log.splat32(L_MANTISSA));
-    // all ones where 1.mantissa >= sqrt 2: then m = 1.mantissa / 2 (exponent field 126) and k + 1
-    const big = i32x4.gt_s(mantissa, Log.splat32(L_BELOW_SQRT2));
-    const m = v128.or(mantissa, i32x4.add(Log.splat32(L_ONE_BITS), i32x4.shl(big, 23)));
-    // m - 1 is exact in float32 (m and 1 lie within a factor of 2: Sterbenz), and so in double
-    const f = f32x4.sub(m, Log.splatF32(F_ONE));
-    const k = i32x4.sub(i32x4.sub(i32x4.shr_u(x, 23), Log.splat32(L_BIAS)), big);
-    const low = Log.fromSplit2(low64(f), f64x2.convert_low_i32x4_s(k));
-    const high = Log.fromSplit2(high64(f), f64x2.convert_low_i32x4_s(i32x4.shuffle(k, k, 2, 3, 2, 3)));
-    return pack32(low, high);
+  /** Math.fround on two lanes of double: demoted to float32 (to nearest) and promoted back, exactly. */
+  @inline static round2(v: v128): v128 {
+    return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(v));
+  }
+
+  /** [fround(lo0), fround(lo1), fround(hi0), fround(hi1)] as float32 lanes. */
+  @inline static bounds(lo: v128, hi: v128): v128 {
+    return i64x2.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 2);
+  }
+
+  /** Lanes 2, 3 of a 32-bit vector moved to lanes 0, 1. */
+  @inline static upper(v: v128): v128 {
+    return i32x4.shuffle(v, v, 2, 3, 2, 3);
   }
 }
 
-class Trig {
-  @inline static splatF64(offset: usize): v128 {
-    return v128.load64_splat(F64_K + offset);
-  }
-
+class Glibc {
   /**
-   * Two lanes of the angle theta = float32(2 pi u), as PyTorch's `2.0f * c10::pi<double> * u` rounds it
-   * (once, from double), returned exactly in double.
+   * logf's fast path (glibcFloat.ts `logf`) for two lanes: z in [OFF, 2 OFF) and k (doubles) from
+   * x = 2^k z, ia and ib the table indices. Returns the float32 lanes [fround(y - e) of each lane,
+   * fround(y + e) of each lane]: the result is the first pair, trusted where it equals the second.
    */
-  @inline static angle2(u: v128): v128 {
-    return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.mul(u, Trig.splatF64(D_TWO_PI))));
+  @inline static logf2(z: v128, k: v128, ia: i32, ib: i32): v128 {
+    const ta = LOGF_TABLE + ((<usize>ia) << 5);
+    const tb = LOGF_TABLE + ((<usize>ib) << 5);
+    const a = v128.load(ta);
+    const b = v128.load(tb);
+    const logc = i64x2.shuffle(v128.load(ta, 16), v128.load(tb, 16), 0, 2);
+    // r = fma(z, invc, -1), exactly: z invc_hi - 1 is exact, then one rounding with z invc_lo
+    const r = f64x2.add(f64x2.sub(f64x2.mul(z, i64x2.shuffle(a, b, 0, 2)), Lanes.d(D_ONE)), f64x2.mul(z, i64x2.shuffle(a, b, 1, 3)));
+    const kln2 = f64x2.mul(k, Lanes.d(D_LN2));
+    const r2 = f64x2.mul(r, r);
+    const p = f64x2.add(f64x2.mul(r, Lanes.d(D_A1)), Lanes.d(D_A2));
+    const q = f64x2.add(f64x2.mul(r2, Lanes.d(D_A0)), p);
+    const y = f64x2.add(f64x2.mul(r2, q), f64x2.add(f64x2.add(kln2, logc), r));
+    const e = f64x2.mul(f64x2.add(f64x2.add(f64x2.abs(kln2), f64x2.abs(logc)), f64x2.abs(r)), Lanes.d(D_E49));
+    return Lanes.bounds(f64x2.sub(y, e), f64x2.add(y, e));
   }
 
-  /** sin r for |r| <= pi/4 + a little, two lanes of double, z = r * r: fdlibm's polynomial, by Horner's rule. */
-  @inline static sinPoly2(r: v128, z: v128): v128 {
-    // r + r z (S1 + z (S2 + z (S3 + z (S4 + z (S5 + z S6))))), as sincos.ts
-    let p = f64x2.add(Trig.splatF64(D_SIN + 8), f64x2.mul(z, Trig.splatF64(D_SIN)));
-    p = f64x2.add(Trig.splatF64(D_SIN + 16), f64x2.mul(z, p));
-    p = f64x2.add(Trig.splatF64(D_SIN + 24), f64x2.mul(z, p));
-    p = f64x2.add(Trig.splatF64(D_SIN + 32), f64x2.mul(z, p));
-    p = f64x2.add(Trig.splatF64(D_SIN + 40), f64x2.mul(z, p));
-    return f64x2.add(r, f64x2.mul(f64x2.mul(r, z), p));
+  /** The sin polynomial of x (glibcFloat.ts `sinPolynomial`) for two lanes, with the bounds of `sinResult`. */
+  @inline static sin2(x: v128): v128 {
+    const x2 = f64x2.mul(x, x);
+    const x3 = f64x2.mul(x, x2);
+    const s1 = f64x2.add(f64x2.mul(x2, Lanes.d(D_S3)), Lanes.d(D_S2));
+    const x5 = f64x2.mul(x3, x2);
+    const s = f64x2.add(f64x2.mul(x3, Lanes.d(D_S1)), x);
+    const v = f64x2.add(f64x2.mul(x5, s1), s);
+    const e = f64x2.mul(f64x2.abs(x), Lanes.d(D_E49));
+    return Lanes.bounds(f64x2.sub(v, e), f64x2.add(v, e));
   }
 
-  /** cos r for |r| <= pi/4 + a little, two lanes of double: (1 - z / 2) + z^2 (C1 + z (C2 + ...)). */
-  @inline static cosPoly2(z: v128): v128 {
-    let p = f64x2.add(Trig.splatF64(D_COS + 8), f64x2.mul(z, Trig.splatF64(D_COS)));
-    p = f64x2.add(Trig.splatF64(D_COS + 16), f64x2.mul(z, p));
-    p = f64x2.add(Trig.splatF64(D_COS + 24), f64x2.mul(z, p));
-    p = f64x2.add(Trig.splatF64(D_COS + 32), f64x2.mul(z, p));
-    p = f64x2.add(Trig.splatF64(D_COS + 40), f64x2.mul(z, p));
-    return f64x2.add(f64x2.sub(Trig.splatF64(D_ONE), f64x2.mul(Trig.splatF64(D_HALF), z)), f64x2.mul(f64x2.mul(z, z), p));
+  /** The cos polynomial of x (glibcFloat.ts `cosPolynomial`) for two lanes, with the bounds of `cosResult`. */
+  @inline static cos2(x: v128): v128 {
+    const x2 = f64x2.mul(x, x);
+    const x4 = f64x2.mul(x2, x2);
+    const c1 = f64x2.add(f64x2.mul(x2, Lanes.d(D_C1)), Lanes.d(D_ONE));
+    const c2 = f64x2.add(f64x2.mul(x2, Lanes.d(D_C4)), Lanes.d(D_C3));
+    const x6 = f64x2.mul(x2, x4);
+    const c = f64x2.add(f64x2.mul(x4, Lanes.d(D_C2)), c1);
+    const v = f64x2.add(f64x2.mul(x6, c2), c);
+    return Lanes.bounds(f64x2.sub(v, Lanes.d(D_E49)), f64x2.add(v, Lanes.d(D_E49)));
   }
 
+  /** x = fma(-n, pi/2, theta) for two lanes, exactly as glibcFloat.ts's fast path: (theta - n hi) - n lo. */
+  @inline static reduce2(theta: v128, n: v128): v128 {
+    return f64x2.sub(f64x2.sub(theta, f64x2.mul(n, Lanes.d(D_HPI_HI))), f64x2.mul(n, Lanes.d(D_HPI_LO)));
+  }
+}
+
+// GlibcBlock.quad's outputs besides its mask: the cosine outputs (slots j .. j + 3) and the sine outputs
+// (slots j + 8 .. j + 11), kept until the whole block is known to be decided.
+let glibcCos: v128 = i32x4.splat(0);
+let glibcSin: v128 = i32x4.splat(0);
+
+class GlibcBlock {
   /**
-   * Sine and cosine of four angles given as two f64x2 halves (each exactly a float32 in [0, 2 pi]),
-   * rounded to float32: sine into `sinOut`, cosine returned; sincos.ts's `sinCos`, lane by lane.
+   * Four lanes j .. j + 3 of a glibc-flavor block at `p` (u1 from p, u2 from p + 32) into glibcCos and
+   * glibcSin, without storing; returns all ones in the lanes whose logf, sinf or cosf fast path cannot
+   * decide (glibcFloat.ts's test `fround(v - E) === fround(v + E)` fails: its slow path would run).
    */
-  @inline static sinCos4(tl: v128, th: v128, sinOut: usize): v128 {
-    const rounder = Trig.splatF64(D_ROUNDER);
-    // k = nearest(theta 2 / pi) in 0 .. 4, as a double and, in the low word of each lane, as an integer
-    const bl = f64x2.add(f64x2.mul(tl, Trig.splatF64(D_TWO_OVER_PI)), rounder);
-    const bh = f64x2.add(f64x2.mul(th, Trig.splatF64(D_TWO_OVER_PI)), rounder);
-    const kl = f64x2.sub(bl, rounder);
-    const kh = f64x2.sub(bh, rounder);
-    // theta - k PIO2_HI is exact; the remainder in double carries about 2^-50 relative error.
-    const rl = f64x2.sub(f64x2.sub(tl, f64x2.mul(kl, Trig.splatF64(D_PIO2_HI))), f64x2.mul(kl, Trig.splatF64(D_PIO2_LO)));
-    const rh = f64x2.sub(f64x2.sub(th, f64x2.mul(kh, Trig.splatF64(D_PIO2_HI))), f64x2.mul(kh, Trig.splatF64(D_PIO2_LO)));
-    const k = i32x4.shuffle(bl, bh, 0, 2, 4, 6);
-    const zl = f64x2.mul(rl, rl);
-    const zh = f64x2.mul(rh, rh);
-    const s = pack32(Trig.sinPoly2(rl, zl), Trig.sinPoly2(rh, zh));
-    const c = pack32(Trig.cosPoly2(zl), Trig.cosPoly2(zh));
-    // sin(r + k pi/2): odd quadrants swap sine and cosine; the sign of the sine is bit 1 of k, that of
-    // the cosine bit 1 of k + 1, i.e. bit 1 xor bit 0 of k. Rounding commutes with negation, so
-    // flipping the float32 sign equals sincos.ts's product with -1 before rounding.
-    const bit0 = i32x4.shl(k, 31);
-    const bit1 = i32x4.shl(k, 30);
-    const swap = v128.and(v128.xor(s, c), i32x4.shr_s(bit0, 31));
-    const sign = MtVector.splat32(K_UPPER);
-    v128.store(sinOut, v128.xor(v128.xor(s, swap), v128.and(bit1, sign)));
-    return v128.xor(v128.xor(c, swap), v128.and(v128.xor(bit1, bit0), sign));
-  }
+  @inline static quad(p: usize): v128 {
+    // logf(u1), u1 = 1 - u in [2^-24, 1] (normal): glibcFloat.ts's split of the bits ix
+    const ix = f32x4.sub(Lanes.f32(F_ONE), v128.load(p));
+    const tmp = i32x4.sub(ix, Lanes.i32(N_LOGF_OFF));
+    const index = v128.and(i32x4.shr_u(tmp, 19), Lanes.i32(N_FIFTEEN));
+    const k = i32x4.shr_s(tmp, 23);
+    const z = i32x4.sub(ix, v128.and(tmp, Lanes.i32(N_EXPONENT)));
+    const la = Glibc.logf2(f64x2.promote_low_f32x4(z), f64x2.convert_low_i32x4_s(k), i32x4.extract_lane(index, 0), i32x4.extract_lane(index, 1));
+    const lb = Glibc.logf2(
+      f64x2.promote_low_f32x4(Lanes.upper(z)), f64x2.convert_low_i32x4_s(Lanes.upper(k)), i32x4.extract_lane(index, 2), i32x4.extract_lane(index, 3),
+    );
+    const log = i32x4.shuffle(la, lb, 0, 1, 4, 5);
+    let bad = i32x4.ne(log, i32x4.shuffle(la, lb, 2, 3, 6, 7));
+    // -2 logf is exact; the float32 square root is the double one rounded once (sqrtf)
+    const radius = f32x4.sqrt(f32x4.mul(Lanes.f32(F_MINUS_TWO), log));
 
-  /** Sine and cosine of float32(2 pi u) for four uniforms u in [0, 1): sin into `sinOut`, cos returned. */
-  @inline static sinCosTwoPi4(u: v128, sinOut: usize): v128 {
-    return Trig.sinCos4(Trig.angle2(low64(u)), Trig.angle2(high64(u)), sinOut);
+    // theta = (float)(2 pi u2), the product in double
+    const u2 = v128.load(p, 32);
+    const theta = pack32(f64x2.mul(low64(u2), Lanes.d(D_TWO_PI)), f64x2.mul(high64(u2), Lanes.d(D_TWO_PI)));
+    const tl = low64(theta);
+    const th = high64(theta);
+    // n = ((int)(theta 2/pi 2^24) + 2^23) >> 24, glibc's rounding of theta 2/pi (0 for theta < 0.75)
+    const truncated = i32x4.shuffle(
+      i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(tl, Lanes.d(D_HPI_INV))), i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(th, Lanes.d(D_HPI_INV))), 0, 1, 4, 5,
+    );
+    const n = i32x4.shr_s(i32x4.add(truncated, Lanes.i32(N_HALF_2_24)), 24);
+    const xl = Glibc.reduce2(tl, f64x2.convert_low_i32x4_s(n));
+    const xh = Glibc.reduce2(th, f64x2.convert_low_i32x4_s(Lanes.upper(n)));
+    const sa = Glibc.sin2(xl);
+    const sb = Glibc.sin2(xh);
+    const ca = Glibc.cos2(xl);
+    const cb = Glibc.cos2(xh);
+    const s = i32x4.shuffle(sa, sb, 0, 1, 4, 5);
+    const c = i32x4.shuffle(ca, cb, 0, 1, 4, 5);
+    // theta < 2^-12 (top bits below 0x398): sinf = theta and cosf = 1 without the polynomials
+    const tiny = i32x4.lt_u(theta, Lanes.i32(N_TINY));
+    const trigBad = v128.or(i32x4.ne(s, i32x4.shuffle(sa, sb, 2, 3, 6, 7)), i32x4.ne(c, i32x4.shuffle(ca, cb, 2, 3, 6, 7)));
+    bad = v128.or(bad, v128.andnot(trigBad, tiny));
+    // Quadrant n: sinf is +-sin x (n even) or +-cos x (n odd), cosf the other; the cos polynomial is
+    // negated where n & 2, the sin polynomial where bit 0 xor bit 1 of n (glibc's sign table).
+    const odd = i32x4.shr_s(i32x4.shl(n, 31), 31);
+    const sign = Lanes.i32(N_SIGN);
+    const cs = v128.xor(c, v128.and(i32x4.shl(n, 30), sign));
+    const ss = v128.xor(s, i32x4.shl(v128.xor(n, i32x4.shr_u(n, 1)), 31));
+    const sinf = v128.bitselect(theta, v128.bitselect(cs, ss, odd), tiny);
+    const cosf = v128.bitselect(Lanes.f32(F_ONE), v128.bitselect(ss, cs, odd), tiny);
+    // radius * t is one float32 product; + 0 turns -0 into +0, as torch's `* std + mean` does
+    glibcCos = f32x4.add(f32x4.mul(radius, cosf), Lanes.f32(F_ZERO));
+    glibcSin = f32x4.add(f32x4.mul(radius, sinf), Lanes.f32(F_ZERO));
+    return bad;
   }
 }
 
 /**
- * Box-Muller over `blocks` blocks of 16 uniforms at `out`, in place, as PyTorch's float32 normal_fill:
- * u1 = 1 - u[j], u2 = u[j + 8], radius sqrt(-2 log u1), cosine into slot j, sine into slot j + 8.
- * The same bits as the JavaScript `boxMullerBlock`: 1 - u, -2 log, the square root, the products and
- * the + 0 are single float32 operations, which the JavaScript kernel does exactly in double and rounds.
+ * torch's scalar `normal_fill_16` with glibc's logf, sinf and cosf (src/kernels/js/scalarNormal.ts)
+ * over `blocks` blocks of 16 uniforms at `out`, in place: u1 = 1 - u[j], u2 = u[j + 8], the cosine
+ * output into slot j and the sine into slot j + 8. A block with a lane whose fast path cannot decide
+ * is left as it was, and listed at `flagged` as (block << 8) | (its undecided lanes j as bits j);
+ * returns how many are listed.
  */
-export function boxMullerBlocks(out: usize, blocks: i32): void {
-  const end = out + ((<usize>blocks) << 6);
-  for (let at = out; at < end; at += 64) {
-    // Four lanes of u1 (slots j .. j + 3) with their partners u2 (j + 8 .. j + 11) at a time, j = 0, 4:
-    // one log and one sine-cosine in flight keep V8's register allocator from spilling, where a
-    // whole block (two of each) spilled a third of its instructions (3.6 against 4.3 ns per sample).
-    for (let q: usize = 0; q < 32; q += 16) {
-      const p = at + q;
-      const radius = f32x4.sqrt(f32x4.mul(Log.splatF32(F_MINUS_TWO), Log.log4(f32x4.sub(Log.splatF32(F_ONE), v128.load(p)))));
-      const cos = Trig.sinCosTwoPi4(v128.load(p, 32), p + 32);
-      // + 0 turns -0 into +0, as PyTorch's `x * std + mean` does
-      const zero = f32x4.splat(0);
-      v128.store(p, f32x4.add(f32x4.mul(radius, cos), zero));
-      v128.store(p, f32x4.add(f32x4.mul(radius, v128.load(p, 32)), zero), 32);
+export function glibcNormalBlocks(out: usize, blocks: i32, flagged: usize): i32 {
+  let listed = 0;
+  for (let b = 0; b < blocks; b++) {
+    const p = out + ((<usize>b) << 6);
+    const bad0 = GlibcBlock.quad(p);
+    const cos0 = glibcCos;
+    const sin0 = glibcSin;
+    const bad1 = GlibcBlock.quad(p + 16);
+    if (v128.any_true(v128.or(bad0, bad1))) {
+      store<i32>(flagged + ((<usize>listed) << 2), (b << 8) | i32x4.bitmask(bad0) | (i32x4.bitmask(bad1) << 4));
+      listed++;
+      continue;
     }
+    v128.store(p, cos0);
+    v128.store(p, glibcCos, 16);
+    v128.store(p, sin0, 32);
+    v128.store(p, glibcSin, 48);
+  }
+  return listed;
+}
+
+class Avx2 {
+  /** fround(a b + c) on two lanes: avx2Normal.ts's `fma32` (the product exact in double, one rounding). */
+  @inline static fma2(a: v128, b: v128, c: v128): v128 {
+    return Lanes.round2(f64x2.add(f64x2.mul(a, b), c));
+  }
+
+  /** avx2Normal.ts's `log256` after the split u1 = m 2^e (m in [0.5, 1), both doubles), two lanes. */
+  @inline static log2(m: v128, e0: v128): v128 {
+    const one = Lanes.d(D_ONE);
+    // m < SQRTHF: e - 1 and x = (m - 1) + m (exact), else x = m - 1 (exact)
+    const small = f64x2.lt(m, Lanes.a(A_SQRTHF));
+    const e = f64x2.sub(e0, v128.and(small, one));
+    let x = f64x2.add(f64x2.sub(m, one), v128.and(small, m));
+    const z = Lanes.round2(f64x2.mul(x, x));
+    let y = Avx2.fma2(Lanes.a(A_P), x, Lanes.a(A_P + 8));
+    y = Avx2.fma2(y, x, Lanes.a(A_P + 16));
+    y = Avx2.fma2(y, x, Lanes.a(A_P + 24));
+    y = Avx2.fma2(y, x, Lanes.a(A_P + 32));
+    y = Avx2.fma2(y, x, Lanes.a(A_P + 40));
+    y = Avx2.fma2(y, x, Lanes.a(A_P + 48));
+    y = Avx2.fma2(y, x, Lanes.a(A_P + 56));
+    y = Avx2.fma2(y, x, Lanes.a(A_P + 64));
+    y = Lanes.round2(f64x2.mul(y, x));
+    y = Avx2.fma2(y, z, Lanes.round2(f64x2.mul(e, Lanes.a(A_Q1))));
+    y = Lanes.round2(f64x2.sub(y, f64x2.mul(z, Lanes.a(A_HALF))));
+    x = Lanes.round2(f64x2.add(x, y));
+    return Lanes.round2(f64x2.add(x, f64x2.mul(e, Lanes.a(A_Q2))));
+  }
+
+  /** The reduced angle x of theta by the octant (both doubles), the three fused steps of avx2Normal.ts. */
+  @inline static reduce2(theta: v128, octant: v128): v128 {
+    let x = Lanes.round2(f64x2.add(theta, f64x2.mul(octant, Lanes.a(A_MINUS_DP1))));
+    x = Lanes.round2(f64x2.add(x, f64x2.mul(octant, Lanes.a(A_MINUS_DP2))));
+    return Avx2.fma2(octant, Lanes.a(A_MINUS_DP3), x);
+  }
+
+  /** The cosine polynomial of avx2Normal.ts at z = x x, two lanes. */
+  @inline static cos2(z: v128): v128 {
+    let c = Avx2.fma2(Lanes.a(A_COS), z, Lanes.a(A_COS + 8));
+    c = Avx2.fma2(c, z, Lanes.a(A_COS + 16));
+    c = Lanes.round2(f64x2.mul(c, z));
+    c = Avx2.fma2(c, z, f64x2.neg(Lanes.round2(f64x2.mul(z, Lanes.a(A_HALF)))));
+    return Lanes.round2(f64x2.add(c, Lanes.d(D_ONE)));
+  }
+
+  /** The sine polynomial of avx2Normal.ts at x (z = x x), two lanes. */
+  @inline static sin2(x: v128, z: v128): v128 {
+    let s = Avx2.fma2(Lanes.a(A_SIN), z, Lanes.a(A_SIN + 8));
+    s = Avx2.fma2(s, z, Lanes.a(A_SIN + 16));
+    s = Lanes.round2(f64x2.mul(s, z));
+    return Avx2.fma2(s, x, x);
+  }
+}
+
+class Avx2Block {
+  /** Four lanes j .. j + 3 of an AVX2-flavor block at `p`, in place. */
+  @inline static quad(p: usize): void {
+    // u1 = 1 - u = m 2^e, m in [0.5, 1): the float32 exponent field minus 126, the mantissa under 0.5's exponent
+    const u1 = f32x4.sub(Lanes.f32(F_ONE), v128.load(p));
+    const e = i32x4.sub(i32x4.shr_u(u1, 23), Lanes.i32(N_126));
+    const m = v128.or(v128.and(u1, Lanes.i32(N_MANTISSA)), Lanes.i32(N_HALF_BITS));
+    const la = Avx2.log2(f64x2.promote_low_f32x4(m), f64x2.convert_low_i32x4_s(e));
+    const lb = Avx2.log2(f64x2.promote_low_f32x4(Lanes.upper(m)), f64x2.convert_low_i32x4_s(Lanes.upper(e)));
+    const radius = f32x4.sqrt(f32x4.mul(Lanes.f32(F_MINUS_TWO), pack32(la, lb)));
+
+    // theta = 2pi_f32 u2 (one float32 product); the octant ((int)(theta 4/pi) + 1) & ~1
+    const theta = f32x4.mul(v128.load32_splat(A_F32_K + A_TWO_PI_F32), v128.load(p, 32));
+    const octant = v128.and(
+      i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.mul(theta, v128.load32_splat(A_F32_K + A_FOPI))), Lanes.i32(N_ONE)), Lanes.i32(N_NOT_ONE),
+    );
+    const xl = Avx2.reduce2(low64(theta), f64x2.convert_low_i32x4_s(octant));
+    const xh = Avx2.reduce2(high64(theta), f64x2.convert_low_i32x4_s(Lanes.upper(octant)));
+    const zl = Lanes.round2(f64x2.mul(xl, xl));
+    const zh = Lanes.round2(f64x2.mul(xh, xh));
+    const c = pack32(Avx2.cos2(zl), Avx2.cos2(zh));
+    const s = pack32(Avx2.sin2(xl, zl), Avx2.sin2(xh, zh));
+    // octant & 2 swaps the polynomials; the sine's sign is octant & 4, the cosine's ~(octant - 2) & 4
+    const swap = i32x4.shr_s(i32x4.shl(octant, 30), 31);
+    const sign = Lanes.i32(N_SIGN);
+    const sine = v128.xor(v128.bitselect(c, s, swap), v128.and(i32x4.shl(octant, 29), sign));
+    const cosine = v128.xor(v128.bitselect(s, c, swap), v128.and(i32x4.shl(v128.not(i32x4.sub(octant, Lanes.i32(N_TWO))), 29), sign));
+    // radius * t is one float32 product; the fmadd with std 1 and mean 0 turns -0 into +0
+    v128.store(p, f32x4.add(f32x4.mul(radius, cosine), Lanes.f32(F_ZERO)));
+    v128.store(p, f32x4.add(f32x4.mul(radius, sine), Lanes.f32(F_ZERO)), 32);
   }
 }
 
 /**
- * The log of Box-Muller, exported for the exhaustive comparison and the accuracy sweep: log of `n`
- * (a multiple of 4) normal float32 values x > 0, rounded to float32, from `input` into `out`.
+ * torch's AVX2 `normal_fill_16_AVX2` as Debian's build computes it (src/kernels/js/avx2Normal.ts) over
+ * `blocks` blocks of 16 uniforms at `out`, in place. Every lane is decided: avx2Normal.ts's fused
+ * steps are the plain rounded double sums, which this reproduces operation for operation.
  */
-export function logArray(input: usize, out: usize, n: i32): void {
-  for (let i = 0; i < n; i += 4) {
-    const o = (<usize>i) << 2;
-    v128.store(out + o, Log.log4(v128.load(input + o)));
-  }
-}
-
-/**
- * The sine and cosine of Box-Muller, exported as logArray: sine and cosine of `n` (a multiple of 4)
- * float32 angles in [0, 2 pi], rounded to float32.
- */
-export function sinCosArray(input: usize, sinOut: usize, cosOut: usize, n: i32): void {
-  for (let i = 0; i < n; i += 4) {
-    const o = (<usize>i) << 2;
-    const a = v128.load(input + o);
-    v128.store(cosOut + o, Trig.sinCos4(low64(a), high64(a), sinOut + o));
+export function avx2NormalBlocks(out: usize, blocks: i32): void {
+  for (let b = 0; b < blocks; b++) {
+    const p = out + ((<usize>b) << 6);
+    Avx2Block.quad(p);
+    Avx2Block.quad(p + 16);
   }
 }

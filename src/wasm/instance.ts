@@ -28,9 +28,14 @@ export interface KernelExports {
   takeRegenerations(): number;
   mtSkip(state: number, index: number, count: number): number;
   mtUniforms(out: number, count: number, state: number, index: number): number;
-  boxMullerBlocks(out: number, blocks: number): void;
-  logArray(input: number, out: number, n: number): void;
-  sinCosArray(input: number, sinOut: number, cosOut: number, n: number): void;
+  /**
+   * torch's scalar Box-Muller with glibc's logf, sinf and cosf over `blocks` blocks of 16 uniforms at
+   * `out`, in place, but for blocks with a lane whose fast path cannot decide: those are left as they
+   * were and listed at `flagged` as `(block << 8) | laneBits`; returns how many are listed.
+   */
+  glibcNormalBlocks(out: number, blocks: number, flagged: number): number;
+  /** torch's AVX2 Box-Muller (Debian's build) over `blocks` blocks of 16 uniforms at `out`, in place. */
+  avx2NormalBlocks(out: number, blocks: number): void;
 }
 
 /** The few WebAssembly globals used, typed here so that the main entry needs no DOM or Node types. */

@@ -5,6 +5,7 @@ import { GeneratorValue } from '../random/generator.js';
 import { rand, randn, randnInto, torchGenerator, generatorState, type TorchGenerator } from '../random/index.js';
 import { allocTensor, freeTensor } from './allocTensor.js';
 import { backend, setBackend } from '../kernels/select.js';
+import { CPU_CAPABILITIES, type CpuCapability } from '../cpuCapability.js';
 import { jsNormalBlocks } from '../kernels/js/normalBlocks.js';
 import { KERNELS_WASM_BASE64 } from './generated/kernels.wasm.js';
 import { CHUNK, decodeBase64, kernels, STAGING, STATE, STEP_BLOCK, STEP_BLOCK_BYTES } from './instance.js';
@@ -13,6 +14,7 @@ import { wasmNormalBlocks } from './randnBlocks.js';
 const initial = backend();
 afterAll(() => setBackend(initial));
 const fixture = readRandomFixture('default');
+const CAPABILITIES: ReadonlyArray<CpuCapability> = CPU_CAPABILITIES;
 
 /** How many elements of two equally long float32 arrays differ in their bits (-0 and +0 differ). */
 const bitMismatches = (a: Float32Array, b: Float32Array): number => {
@@ -99,26 +101,29 @@ describe('randn on the WebAssembly backend', () => {
     expect(E.isRight(freeTensor(t))).toBe(true);
   });
 
-  it('leaves the generator words untouched and returns fresh ones only after a regeneration, as the JS kernel does', () => {
-    const k = kernels();
-    if (k === null) throw new Error('no WebAssembly here');
-    const g = torchGenerator(0) as GeneratorValue;
-    const before = g.words.slice();
-    for (const n of [16, 100, 623, 624, 625, 5000]) {
-      const [a, b] = [new Float32Array(n), new Float32Array(n)];
-      const wasm = wasmNormalBlocks(k, a, g.words, g.index);
-      const js = jsNormalBlocks(b, g.words, g.index, 'avx512');
-      expect(Array.from(a)).toEqual(Array.from(b));
-      expect(wasm.index).toBe(js.index);
-      expect(wasm.words === null).toBe(js.words === null);
-      if (wasm.words !== null) expect(Array.from(wasm.words)).toEqual(Array.from(js.words as Uint32Array));
-    }
-    expect(Array.from(g.words)).toEqual(Array.from(before));
-  });
+  it.each(CAPABILITIES)(
+    'leaves the generator words untouched and returns fresh ones only after a regeneration, as the JS kernel does (%s)',
+    (capability) => {
+      const k = kernels();
+      if (k === null) throw new Error('no WebAssembly here');
+      const g = torchGenerator(0) as GeneratorValue;
+      const before = g.words.slice();
+      for (const n of [16, 100, 623, 624, 625, 5000]) {
+        const [a, b] = [new Float32Array(n), new Float32Array(n)];
+        const wasm = wasmNormalBlocks(k, a, g.words, g.index, capability);
+        const js = jsNormalBlocks(b, g.words, g.index, capability);
+        expect(bitMismatches(a, b)).toBe(0);
+        expect(wasm.index).toBe(js.index);
+        expect(wasm.words === null).toBe(js.words === null);
+        if (wasm.words !== null) expect(Array.from(wasm.words)).toEqual(Array.from(js.words as Uint32Array));
+      }
+      expect(Array.from(g.words)).toEqual(Array.from(before));
+    },
+  );
 });
 
 const SEEDS = [0n, 1n, 42n, 2n ** 32n - 1n, 2n ** 63n + 12345n];
-const SIZES = [...Array.from({ length: 85 }, (_, i) => 16 + i), 255, 768, 1000, 4099, 16384, 65536];
+const SIZES = [...Array.from({ length: 85 }, (_, i) => 16 + i), 255, 624, 625, 768, 1000, 4099, 16384, 65536];
 // Mixed sequences: the double path's cached value, ragged tails, regenerations inside a block, rand between.
 const SEQUENCES: ReadonlyArray<ReadonlyArray<readonly ['randn' | 'rand', number]>> = [
   [['randn', 3], ['randn', 16], ['randn', 1], ['rand', 5], ['randn', 33], ['randn', 7], ['randn', 4099]],
@@ -126,10 +131,15 @@ const SEQUENCES: ReadonlyArray<ReadonlyArray<readonly ['randn' | 'rand', number]
   [['randn', 255], ['rand', 300], ['randn', 1000], ['randn', 1], ['randn', 768], ['rand', 16], ['randn', 100]],
 ];
 
-/** Runs `calls` from a fresh generator of `seed` on one backend: every value drawn, then the state. */
-const run = (which: 'js' | 'wasm', seed: bigint, calls: ReadonlyArray<readonly ['randn' | 'rand', number]>) => {
+/** Runs `calls` from a fresh generator of `seed` and `capability` on one backend: every value drawn, then the state. */
+const run = (
+  which: 'js' | 'wasm',
+  seed: bigint,
+  capability: CpuCapability,
+  calls: ReadonlyArray<readonly ['randn' | 'rand', number]>,
+) => {
   setBackend(which);
-  let g: TorchGenerator = torchGenerator(seed);
+  let g: TorchGenerator = torchGenerator(seed, { cpuCapability: capability });
   const drawn: Float32Array[] = [];
   for (const [op, n] of calls) {
     const [tensor, next] = op === 'randn' ? randn(g, [n]) : rand(g, [n]);
@@ -139,24 +149,23 @@ const run = (which: 'js' | 'wasm', seed: bigint, calls: ReadonlyArray<readonly [
   return { drawn, state: generatorState(g) };
 };
 
-describe('randn gives identical bits on both backends', () => {
-  it.each(SEEDS.map((seed) => [String(seed), seed] as const))(
-    'for every size 16-100, 255, 768, 1000, 4099, 16384 and 65536, seed %s',
-    (_name, seed) => {
-      for (const n of SIZES) {
-        const js = run('js', seed, [['randn', n]]);
-        const wasm = run('wasm', seed, [['randn', n]]);
-        expect([n, bitMismatches(wasm.drawn[0] as Float32Array, js.drawn[0] as Float32Array)]).toEqual([n, 0]);
-        expect(wasm.state).toEqual(js.state);
-      }
-    },
-  );
+const CASES = CAPABILITIES.flatMap((capability) => SEEDS.map((seed) => [`${capability}, seed ${seed}`, capability, seed] as const));
 
-  it.each(SEEDS.flatMap((seed) => SEQUENCES.map((calls, i) => [`${seed}, sequence ${i}`, seed, calls] as const)))(
-    'for call sequences mixing small and large randn with rand, seed %s',
-    (_name, seed, calls) => {
-      const js = run('js', seed, calls);
-      const wasm = run('wasm', seed, calls);
+describe('randn gives identical bits on both backends, in every cpuCapability flavor', () => {
+  it.each(CASES)('for every size 16-100, 255, 624, 625, 768, 1000, 4099, 16384 and 65536: %s', (_name, capability, seed) => {
+    for (const n of SIZES) {
+      const js = run('js', seed, capability, [['randn', n]]);
+      const wasm = run('wasm', seed, capability, [['randn', n]]);
+      expect([n, bitMismatches(wasm.drawn[0] as Float32Array, js.drawn[0] as Float32Array)]).toEqual([n, 0]);
+      expect(wasm.state).toEqual(js.state);
+    }
+  });
+
+  it.each(CASES.flatMap(([name, capability, seed]) => SEQUENCES.map((calls, i) => [`${name}, sequence ${i}`, capability, seed, calls] as const)))(
+    'for call sequences mixing small and large randn with rand: %s',
+    (_name, capability, seed, calls) => {
+      const js = run('js', seed, capability, calls);
+      const wasm = run('wasm', seed, capability, calls);
       js.drawn.forEach((values, i) => expect([i, bitMismatches(wasm.drawn[i] as Float32Array, values)]).toEqual([i, 0]));
       expect(wasm.state).toEqual(js.state);
     },

@@ -11,6 +11,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { allocTensor, freeTensor } from './allocTensor.js';
 import type { KernelExports } from './instance.js';
 import { wasmPosteriorPass } from './posteriorPass.js';
+import { wasmNormalBlocks } from './randnBlocks.js';
 
 /**
  * Three `allocTensor` tensors, so that the step and the draw run on them with no copy, freed by
@@ -47,8 +48,7 @@ export const makeWasmKernels = (k: KernelExports): Kernels => {
   const made: Kernels = {
     name: 'wasm',
     posteriorPass: (operands, len, scalars) => wasmPosteriorPass(k, operands, len, scalars),
-    // torch's noise flavors run on the JavaScript kernels for now (the same bits by construction)
-    normalBlocks: jsKernels.normalBlocks,
+    normalBlocks: (out, words, index, capability) => wasmNormalBlocks(k, out, words, index, capability),
     workspace: wasmWorkspace,
   };
   return Object.freeze(made);

@@ -12,47 +12,8 @@ import type { CpuCapability } from '../../cpuCapability.js';
 import type { DrawnState } from '../types.js';
 import { avx2NormalBlock } from './avx2Normal.js';
 import { scalarNormalBlock } from './scalarNormal.js';
-import { sinCos, uniformLog } from './sincos.js';
 
-// Bound once: a global `Math.*` lookup in a hot loop costs ~800 ns under jest's module wrapper
-// (27 ns bound), which made the JS-backend test pass spend most of its time in boxMullerBlock.
-const { fround, sqrt } = Math;
-
-// 2.0f * c10::pi<double> is evaluated in double, so theta is rounded to float32 only once.
-const TWO_PI = 2 * Math.PI;
 const BLOCK = 16;
-const HALF = 8;
-
-// Scratch for sinCos's two results; the kernel is synchronous, so one module-level buffer is safe.
-const SIN_COS = new Float64Array(2);
-
-/**
- * Box-Muller over one block of 16 float32 uniforms in `out[base .. base + 16)`, in place, with
- * PyTorch's float32 operations: logf, sqrtf, cosf and sinf as their correctly rounded float32
- * results. The log and the sine and cosine (one shared reduction) come from sincos.ts, which the
- * WebAssembly kernel reproduces operation for operation; the other steps are single IEEE float32
- * operations (done exactly in double and rounded once), so both backends give the same bits.
- * Exported for the exhaustive backend comparison only.
- *
- * @example
- * ```ts
- * const block = new Float32Array(16).fill(0.25);
- * boxMullerBlock(block, 0); // block[0] = sqrt(-2 log 0.75) cos(pi / 2) ≈ -3.3e-8, block[8] ≈ 0.7585
- * ```
- * @internal
- */
-export const boxMullerBlock = (out: Float32Array, base: number): void => {
-  const end = base + HALF;
-  for (let j = base; j < end; j++) {
-    const u1 = 1 - (out[j] as number); // (0, 1] for the log; exact in float32
-    // -2 * logf(u1) is exact; sqrt of a float32 in double, rounded once, is the float32 sqrt.
-    const radius = fround(sqrt(-2 * uniformLog(u1)));
-    sinCos(fround(TWO_PI * (out[j + HALF] as number)), SIN_COS);
-    // radius * cos is a product of two float32 values: exact in double, rounded once on store.
-    out[j] = radius * fround(SIN_COS[1] as number) + 0;
-    out[j + HALF] = radius * fround(SIN_COS[0] as number) + 0;
-  }
-};
 
 /** Draws 16 float32 uniforms into `out[base .. base + 16)` from the cursor. */
 const drawBlock = (out: Float32Array, base: number, cursor: MtCursor): void => {
