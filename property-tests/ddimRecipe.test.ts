@@ -1,17 +1,30 @@
 /**
  * The DDIM recipe (docs/recipes/ddim.md, its code in docs/recipes/ddim.example.ts): diffusers' DDIM
- * numbers from a numpy transcription (scripts/fixtures/ddim.py), and its distribution on Gaussian data:
- * eta = 1 is the DDPM posterior, so it must meet the DDPM closed form; eta = 0 meets its own.
+ * numbers as torch 1.13 ran diffusers' own DDIMScheduler (scripts/fixtures/torch_ddim.py), bit for bit in
+ * both captures, and its distribution on Gaussian data: eta = 1 is the DDPM posterior, so it must meet the
+ * DDPM closed form; eta = 0 meets its own.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createScheduler, randn, torchGenerator, type DDPMConfig, type Tensor } from '../src/index.js';
-import { ddimSample } from '../docs/recipes/ddim.example.js';
+import ndarray from 'ndarray';
+import { createScheduler, randn, timestepsFor, torchGenerator, type DDPMScheduler, type Tensor, type TorchGenerator } from '../src/index.js';
+import { ddimSample, ddimStep } from '../docs/recipes/ddim.example.js';
 import { deterministicTensor, dummyModel, unwrap } from '../test-utils/diffusersTest.js';
 import { exactModel, gaussianDenoiser } from '../test-utils/exactDenoisers.js';
-import { readFixture } from '../test-utils/fixtures.js';
-import { maxUlpDistance32 } from '../test-utils/float.js';
+import {
+  TORCH_FLAVORS,
+  absSumOf,
+  bitDifference,
+  firstDoubleDifference,
+  generatorOf,
+  loopModel,
+  sha256Float32,
+  torchConfig,
+  torchDdimLoops,
+  type TorchDdimLoop,
+  type TorchFlavor,
+} from '../test-utils/torchFixtures.js';
 import {
   alphasCumprod64,
   ddimSteps,
@@ -24,52 +37,82 @@ import {
   type Moments,
 } from '../test-utils/gaussianChain.js';
 
-interface DdimLoop {
-  readonly name: string;
-  readonly seed: string;
-  readonly steps: number;
-  readonly eta: number;
-  readonly modelShift: number;
-  readonly config: Partial<DDPMConfig>;
-  readonly timesteps: number[];
-  readonly absSums: number[];
-  readonly final: number[];
-}
-
-const fixture = readFixture<{ shape: number[]; loops: DdimLoop[] }>('ddim.json');
-
-/** The largest |a - b| / max(|b|, 1e-3) over two sequences. */
-const maxRelative = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  let worst = 0;
-  for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs((a[i] as number) - (b[i] as number)) / Math.max(Math.abs(b[i] as number), 1e-3));
-  return worst;
+/**
+ * One seeded loop of fixtures/torch/<flavor>/ddim.json composed from the recipe's ddimStep as diffusers'
+ * DDIMScheduler runs it: timesteps of the config's spacing, each step to t - T / n, noise drawn at every
+ * step when eta > 0 (randn(shape), or randn((1, ...)) per item from its own generator). The recipe's
+ * ddimSample is this loop for leading spacing, set_alpha_to_one and one generator; the others are the
+ * same step with other timesteps, or (set_alpha_to_one off, eta 0) a last step to alphasCumprod[0].
+ */
+const ddimLoop = (s: DDPMScheduler, loop: TorchDdimLoop, flavor: TorchFlavor) => {
+  const { numTrainTimesteps, stepsOffset, timestepSpacing } = s.config;
+  const timesteps = unwrap(timestepsFor(timestepSpacing)({ numTrainTimesteps, numInferenceSteps: loop.steps, stepsOffset }));
+  const ratio = Math.floor(numTrainTimesteps / loop.steps);
+  const alphaToOne = loop.config.setAlphaToOne !== false;
+  const model = loopModel(loop.modelShift);
+  let generators = loop.generator.kind === 'perItem' ? loop.generator.seeds.map((seed) => generatorOf(seed, flavor)) : [generatorOf(loop.generator.seeds[0] as string, flavor)];
+  let sample = deterministicTensor();
+  let x0: Tensor = sample;
+  const sums: number[] = [];
+  const prevTimesteps: number[] = [];
+  for (const t of timesteps) {
+    let prev = t - ratio;
+    prevTimesteps.push(prev);
+    // set_alpha_to_one off: the last step lands on alphasCumprod[0] (its variance is unused with eta 0)
+    if (prev < 0 && !alphaToOne) {
+      if (loop.eta !== 0 || t === 0) throw new Error('set_alpha_to_one off is composed for eta 0 and a last timestep > 0 only');
+      prev = 0;
+    }
+    let noise: Tensor | undefined;
+    if (loop.eta > 0) {
+      const [batch, ...rest] = sample.shape as [number, ...number[]];
+      const drawn = new Float32Array(sample.data.length);
+      const next: TorchGenerator[] = [];
+      for (let b = 0; b < generators.length; b++) {
+        const [z, g] = randn(generators[b] as TorchGenerator, generators.length === 1 ? sample.shape : [1, ...rest]);
+        drawn.set(z.data, (b * drawn.length) / generators.length);
+        next.push(g);
+      }
+      generators = next;
+      noise = ndarray(drawn, [batch, ...rest]);
+    }
+    const stepped = unwrap(ddimStep(s, { modelOutput: model(sample, t), sample, timestep: t, prevTimestep: prev, eta: loop.eta, ...(noise === undefined ? {} : { noise }) }));
+    sample = stepped.prevSample;
+    x0 = stepped.predOriginalSample;
+    sums.push(absSumOf(sample.data));
+  }
+  return { timesteps: Array.from(timesteps), prevTimesteps, sums, final: sample, finalPredOriginalSample: x0 };
 };
 
-const maxAbsolute = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  let worst = 0;
-  for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs((a[i] as number) - (b[i] as number)));
-  return worst;
-};
+describe.each(TORCH_FLAVORS.map((flavor) => [flavor] as const))("the DDIM recipe against diffusers' DDIMScheduler on torch 1.13 (fixtures/torch/%s/ddim.json)", (flavor) => {
+  const loops = torchDdimLoops(flavor);
+  // the linear and scaled_linear betas come from torch 1.13's linspace: torch's own betas as trainedBetas
+  const schedulerOf = (loop: TorchDdimLoop) => unwrap(createScheduler(torchConfig(loop.config, loop.trainedBetas, flavor)));
 
-describe('the DDIM recipe against a numpy transcription of diffusers\' DDIMScheduler', () => {
-  test.each(fixture.loops.map((l) => [l.name, l] as const))('%s: seeded loop, value for value', (_name, loop) => {
-    const s = unwrap(createScheduler(loop.config));
-    const sums: number[] = [];
-    const model = dummyModel(loop.modelShift);
-    const tracked = (x: Tensor, t: number) => {
-      if (t !== loop.timesteps[0]) sums.push(Array.from(x.data).reduce((acc, v) => acc + Math.abs(v), 0));
-      return model(x, t);
-    };
-    const out = unwrap(ddimSample(s, loop.steps, tracked, deterministicTensor(), { eta: loop.eta, generator: torchGenerator(BigInt(loop.seed)) }));
-    const final = out.sample;
-    sums.push(Array.from(final.data).reduce((acc, v) => acc + Math.abs(v), 0));
-    if (process.env.DDPM_REPORT === "1") console.log(loop.name, maxRelative(final.data, loop.final), maxAbsolute(final.data, loop.final), maxUlpDistance32(final.data, loop.final));
-    // measured: at most 3e-7 absolute (values of order 1), |sum| within 2e-8 relative; x0 comes from the
-    // fused kernel, which rounds once where torch rounds after each op, so the last bit may differ
-    expect(maxAbsolute(final.data, loop.final)).toBeLessThan(1e-6);
-    expect(maxRelative(sums, loop.absSums)).toBeLessThan(1e-6);
+  test.each(loops.map((l) => [l.name, l] as const))("%s: timesteps, sum |x| after every step, the final sample and its x0 equal torch's bit for bit", (_name, loop) => {
+    const out = ddimLoop(schedulerOf(loop), loop, flavor);
+    expect(out.timesteps).toEqual(loop.timesteps);
+    expect(out.prevTimesteps).toEqual(loop.prevTimesteps);
+    expect(firstDoubleDifference(out.sums, loop.absSums)).toBeNull();
+    expect(bitDifference(out.final.data, loop.final)).toBeNull();
+    expect(sha256Float32(out.final.data)).toBe(loop.finalSha256);
+    expect(bitDifference(out.finalPredOriginalSample.data, loop.finalPredOriginalSample)).toBeNull();
   });
 
+  const documented = loops.filter((l) => l.config.timestepSpacing === 'leading' && l.config.setAlphaToOne !== false && l.generator.kind === 'generator');
+  test.each(documented.map((l) => [l.name, l] as const))("%s: the recipe's own ddimSample gives torch's final sample bit for bit", (_name, loop) => {
+    const out = unwrap(ddimSample(schedulerOf(loop), loop.steps, loopModel(loop.modelShift), deterministicTensor(), { eta: loop.eta, generator: generatorOf(loop.generator.seeds[0] as string, flavor) }));
+    expect(bitDifference(out.sample.data, loop.final)).toBeNull();
+  });
+
+  test('covers eta 0, 0.5 and 1, every prediction type, trailing spacing, set_alpha_to_one off and per-item generators', () => {
+    expect(new Set(loops.map((l) => l.eta))).toEqual(new Set([0, 0.5, 1]));
+    expect(documented.length).toBeGreaterThanOrEqual(5);
+    expect(loops).toHaveLength(8);
+  });
+});
+
+describe('the DDIM recipe', () => {
   test('eta > 0 without a generator is an error, not a silent eta = 0', () => {
     const s = unwrap(createScheduler());
     const r = ddimSample(s, 10, dummyModel(), deterministicTensor(), { eta: 1 });
