@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { TORCH_FLAVORS, float32Of, float32Value, torchStep } from '../../test-utils/torchFixtures.js';
+import { TORCH_FLAVORS, capabilityOf, float32Of, float32Value, torchStep } from '../../test-utils/torchFixtures.js';
 import { checkTimestepPair, coefficientsOf, posteriorCoefficients } from './posteriorCoefficients.js';
 import type { PosteriorCoefficients } from './types.js';
 
@@ -32,7 +32,8 @@ describe('posteriorCoefficients', () => {
       "'%s' at t = %i: %s's value is the coefficients' %s bit for bit",
       (_schedule, t, varianceType, _name, v) => {
         const alphasCumprod = float32Of(torch.schedules[v.schedule]?.alphasCumprod ?? []);
-        const k = coefficientsOf(alphasCumprod, t, v.prevTimestep, varianceType);
+        // the flavor's kernel family: torch's float32 log and exp of the variances round by it
+        const k = coefficientsOf(alphasCumprod, t, v.prevTimestep, varianceType, capabilityOf(flavor));
         expect(k.prevTimestep).toBe(v.prevTimestep);
         expect(returned[varianceType]?.of(k)).toBe(float32Value(v.value));
       },
