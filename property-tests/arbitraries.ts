@@ -66,6 +66,7 @@ export const passScalarsArb = fc
     prediction: fc.constantFrom(0, 1, 2 as const),
     clipMode: fc.constantFrom(0, 1, 2 as const),
     noise: fc.constantFrom(0, 1, 2, 3 as const),
+    expKind: fc.constantFrom(0, 1 as const),
     a: fc.double({ min: 1e-3, max: 1, noNaN: true }),
     b: fc.double({ min: 0, max: 1, noNaN: true }),
     c: fc.oneof(fc.double({ min: 1e-3, max: 10, noNaN: true }), fc.constantFrom(1, 3.4028234663852886e38, Infinity)),

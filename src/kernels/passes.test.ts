@@ -19,6 +19,7 @@ import {
   type PassScalars,
   type PredictionCode,
 } from './types.js';
+import { EXP_GLIBC, EXP_SLEEF } from './torchMath.js';
 
 const f = Math.fround;
 const initial = backend();
@@ -90,11 +91,14 @@ const predictions: PredictionCode[] = [PREDICT_EPSILON, PREDICT_SAMPLE, PREDICT_
 const clips: ClipMode[] = [CLIP_NONE, CLIP_CLAMP, CLIP_THRESHOLD];
 const noises: NoiseKind[] = [NOISE_NONE, NOISE_SCALED, NOISE_LEARNED, NOISE_RANGE];
 
+// learned_range's exp alternates between torch's two (Sleef's, glibc's) with the clip mode, so that
+// every mode combination meets both
 const scalars = (float32: boolean, prediction: PredictionCode, clipMode: ClipMode, noise: NoiseKind, c: number): PassScalars => {
   const r = float32 ? f : (v: number) => v;
   return {
     float32, prediction, clipMode, noise,
     a: r(0.0681), b: r(0.99768), c: r(c), c0: r(0.0123), ct: r(0.9871), sd: r(0.1537), minLog: r(-5.31), maxLog: r(-3.95),
+    expKind: clipMode === CLIP_CLAMP ? EXP_GLIBC : EXP_SLEEF,
   };
 };
 

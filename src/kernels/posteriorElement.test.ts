@@ -12,12 +12,15 @@ import {
   type PassScalars,
 } from './types.js';
 import { clippedX0, noiseStd, posteriorElement, predictedX0, roundingOf } from './posteriorElement.js';
+import { EXP_GLIBC, EXP_SLEEF } from './torchMath.js';
+import { expf } from './js/glibcFloat.js';
+import { sleefExpf } from './js/sleefExpf.js';
 
 const f = Math.fround;
 
 const base: PassScalars = {
   float32: true, prediction: PREDICT_EPSILON, clipMode: CLIP_NONE, noise: NOISE_SCALED,
-  a: f(0.6), b: f(0.8), c: 1, c0: f(0.25), ct: f(0.75), sd: f(0.1), minLog: f(-4), maxLog: f(-3),
+  a: f(0.6), b: f(0.8), c: 1, c0: f(0.25), ct: f(0.75), sd: f(0.1), minLog: f(-4), maxLog: f(-3), expKind: EXP_GLIBC,
 };
 
 describe('posteriorElement (the specification of one element of the step)', () => {
@@ -47,8 +50,11 @@ describe('posteriorElement (the specification of one element of the step)', () =
     expect(noiseStd({ ...base, noise: NOISE_LEARNED }, 9, f)).toBe(3);
     expect(Object.is(noiseStd({ ...base, noise: NOISE_LEARNED }, -2, f), 0)).toBe(true);
     // v = 1: frac 1, the log-variance is maxLog; v = -1: minLog
-    expect(noiseStd({ ...base, noise: NOISE_RANGE }, 1, f)).toBe(f(Math.exp(f(0.5 * base.maxLog))));
-    expect(noiseStd({ ...base, noise: NOISE_RANGE }, -1, f)).toBe(f(Math.exp(f(0.5 * base.minLog))));
+    expect(noiseStd({ ...base, noise: NOISE_RANGE }, 1, f)).toBe(expf(f(0.5 * base.maxLog)));
+    expect(noiseStd({ ...base, noise: NOISE_RANGE }, -1, f)).toBe(expf(f(0.5 * base.minLog)));
+    // torch's AVX2 and AVX512 builds take Sleef's exp instead (the same value here, to the last bit or not)
+    expect(noiseStd({ ...base, noise: NOISE_RANGE, expKind: EXP_SLEEF }, 1, f)).toBe(sleefExpf(f(0.5 * base.maxLog)));
+    expect(Math.abs(expf(f(-1.5)) - f(Math.exp(-1.5)))).toBeLessThanOrEqual(2 ** -23);
   });
 
   it('steps 5-6: the posterior mean of eq. 7, plus sigma z only when the step adds noise', () => {
@@ -68,7 +74,7 @@ describe('posteriorElement (the specification of one element of the step)', () =
   it('gives the documented example', () => {
     const s: PassScalars = {
       float32: true, prediction: PREDICT_SAMPLE, clipMode: CLIP_CLAMP, noise: NOISE_SCALED,
-      a: 1, b: 0, c: 1, c0: 0.5, ct: 0.5, sd: f(0.1), minLog: 0, maxLog: 0,
+      a: 1, b: 0, c: 1, c0: 0.5, ct: 0.5, sd: f(0.1), minLog: 0, maxLog: 0, expKind: EXP_SLEEF,
     };
     expect(posteriorElement(f(0.2), 3, 1, 0, s)).toEqual([1, f(f(0.5 + f(0.5 * f(0.2))) + f(0.1))]);
   });

@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { expOfKind } from './torchMath.js';
 import {
   CLIP_CLAMP,
   CLIP_NONE,
@@ -65,7 +66,8 @@ export const clippedX0 = (mode: ClipMode, y: number, c: number, r: Rounding): nu
  * 6. The standard deviation sigma_t that multiplies the noise: the fixed variance types' scalar; for
  * `learned`, the square root of the model's variance channel `v` (a negative value counts as 0); for
  * `learned_range` (Nichol & Dhariwal 2021, eq. 15), exp of half the log-variance
- * frac log(beta_t) + (1 - frac) log(beta-tilde_t) with frac = (v + 1) / 2.
+ * frac log(beta_t) + (1 - frac) log(beta-tilde_t) with frac = (v + 1) / 2, the float32 exp being
+ * torch's of the pass's kernel family (`expKind`).
  *
  * @internal
  */
@@ -74,7 +76,8 @@ export const noiseStd = (s: PassScalars, v: number, r: Rounding): number => {
   if (s.noise === NOISE_LEARNED) return r(sqrt(max(v, 0)));
   const frac = r(r(v + 1) * 0.5);
   const logVariance = r(r(frac * s.maxLog) + r(r(1 - frac) * s.minLog));
-  return r(exp(r(0.5 * logVariance)));
+  // float32: torch's exp of the kernel family (Sleef's or glibc's); float64: the double exp
+  return r === unrounded ? exp(0.5 * logVariance) : expOfKind(s.expKind)(r(0.5 * logVariance));
 };
 
 /**
@@ -85,7 +88,7 @@ export const noiseStd = (s: PassScalars, v: number, r: Rounding): number => {
  * @example
  * ```ts
  * const s = { float32: true, prediction: PREDICT_SAMPLE, clipMode: CLIP_CLAMP, noise: NOISE_SCALED,
- *   a: 1, b: 0, c: 1, c0: 0.5, ct: 0.5, sd: Math.fround(0.1), minLog: 0, maxLog: 0 };
+ *   a: 1, b: 0, c: 1, c0: 0.5, ct: 0.5, sd: Math.fround(0.1), minLog: 0, maxLog: 0, expKind: EXP_SLEEF };
  * posteriorElement(Math.fround(0.2), 3, 1, 0, s) // [1, 0.7000000476837158]: x0 clipped to 1
  * ```
  * @internal

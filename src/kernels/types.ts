@@ -9,6 +9,7 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import type { CpuCapability } from '../cpuCapability.js';
+import type { ExpKind } from './torchMath.js';
 
 /** The two kernel backends: the WebAssembly SIMD build, or the JavaScript kernels. */
 export type Backend = 'wasm' | 'js';
@@ -70,6 +71,8 @@ export interface PassScalars {
   /** log beta-tilde and log beta, the ends of the `learned_range` interpolation (NOISE_RANGE). */
   readonly minLog: number;
   readonly maxLog: number;
+  /** The float32 exp of NOISE_RANGE: glibc's (EXP_GLIBC) or Sleef's (EXP_SLEEF), by torch's kernel family. */
+  readonly expKind: ExpKind;
 }
 
 /** An array and the element offset where a pass starts reading or writing it. */

@@ -3,6 +3,7 @@ import { schedulerError, type SchedulerError } from '../errors.js';
 import { validateAll } from '../validation.js';
 import { validateCpuCapability, type CpuCapability } from '../cpuCapability.js';
 import { linspaceFloat32, linspaceFloat64 } from './internal.js';
+import { torchSigmoid } from '../kernels/torchMath.js';
 import type { BetaSchedule, BetaScheduleSpec, Table } from './types.js';
 import {
   validateBetaBound,
@@ -49,13 +50,12 @@ const scheduleFloat32 = (schedule: BetaSchedule, n: number, start: number, end: 
     case 'laplace':
       return alphaBarBetas(alphaBarLaplace, n, new Float32Array(n)) as Float32Array;
     case 'sigmoid': {
-      // torch: sigmoid(linspace(-6, 6)) * (end - start) + start, every op in float32 (end - start in double first)
+      // torch: sigmoid(linspace(-6, 6)) * (end - start) + start, every op in float32 (end - start in
+      // double first); sigmoid's exp is Sleef's or glibc's by kernel family and element (torchSigmoid)
       const range = Math.fround(end - start);
       const offset = Math.fround(start);
-      return linspaceFloat32(-6, 6, n, fused).map((x) => {
-        const sigmoid = Math.fround(1 / Math.fround(1 + Math.fround(Math.exp(-x))));
-        return Math.fround(sigmoid * range) + offset;
-      });
+      const x = linspaceFloat32(-6, 6, n, fused);
+      return torchSigmoid(capability, x, x).map((sigmoid) => Math.fround(sigmoid * range) + offset);
     }
   }
 };
@@ -97,7 +97,8 @@ const checkComputed = (betas: Table, schedule: BetaSchedule): E.Either<Scheduler
  * - `squaredcos_cap_v2`: the cosine alpha-bar schedule (Nichol & Dhariwal 2021), betas capped at 0.999,
  *   computed in double and rounded to float32;
  * - `laplace`: the Laplace alpha-bar schedule, the same way;
- * - `sigmoid`: sigmoid(linspace(-6, 6, T)) * (betaEnd - betaStart) + betaStart in float32 (GeoDiff);
+ * - `sigmoid`: sigmoid(linspace(-6, 6, T)) * (betaEnd - betaStart) + betaStart in float32 (GeoDiff), the
+ *   sigmoid's exp as torch's kernel family computes it (Sleef's on avx2/avx512, glibc's on default);
  * - `trainedBetas` (when non-null) replace the schedule: `numTrainTimesteps` values in (0, 1].
  *
  * With `precision: 'float64'` every value is computed and kept in double (a Float64Array).

@@ -126,7 +126,7 @@ export const coefficientsFor = (
 ): E.Either<SchedulerError, PosteriorCoefficients | ReadonlyArray<PosteriorCoefficients>> => {
   const list: PosteriorCoefficients[] = [];
   for (let b = 0; b < (shared ? 1 : timesteps.length); b++) {
-    const k = coefficientsOf(alphasCumprod, timesteps[b] as number, prevTimesteps[b] as number, options.varianceType);
+    const k = coefficientsOf(alphasCumprod, timesteps[b] as number, prevTimesteps[b] as number, options.varianceType, options.cpuCapability);
     if (options.predictionType === 'epsilon' && k.alphaProdT === 0) return E.left(zeroSnrError(k.timestep));
     list.push(k);
   }

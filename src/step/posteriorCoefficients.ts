@@ -2,6 +2,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import { schedulerError, type SchedulerError } from '../errors.js';
 import type { PosteriorCoefficients, Table, VarianceType } from './types.js';
 import { roundingOf } from '../kernels/posteriorElement.js';
+import { torchExpf, torchLogf } from '../kernels/torchMath.js';
+import { DEFAULT_CPU_CAPABILITY, validateCpuCapability, type CpuCapability } from '../cpuCapability.js';
 import { checkTable, checkVarianceType } from './checks.js';
 
 /**
@@ -17,9 +19,14 @@ export const coefficientsOf = (
   timestep: number,
   prevTimestep: number,
   varianceType: VarianceType,
+  capability: CpuCapability = DEFAULT_CPU_CAPABILITY,
 ): PosteriorCoefficients => {
   // torch's float32 scalar tensors round each op; a Float64Array table asks for double throughout
-  const r = roundingOf(!(alphasCumprod instanceof Float64Array));
+  const float32 = !(alphasCumprod instanceof Float64Array);
+  const r = roundingOf(float32);
+  // torch.log / torch.exp of a float32 0-d tensor: glibc's or Sleef's by kernel family
+  const log = float32 ? (x: number) => torchLogf(capability, x) : Math.log;
+  const exp = float32 ? (x: number) => torchExpf(capability, x) : Math.exp;
   // 1. alphas and betas: alphaBar_t, alphaBar_prev (1 before the first step), and their complements
   const alphaProdT = alphasCumprod[timestep] as number;
   const alphaProdTPrev = prevTimestep >= 0 ? (alphasCumprod[prevTimestep] as number) : 1;
@@ -36,8 +43,8 @@ export const coefficientsOf = (
   // 4. DDPM eq. 7: posterior variance beta-tilde, clamped (at float32's 1e-20 like torch.clamp) so its log is finite
   const unclamped = r(r(r(1 - alphaProdTPrev) / r(1 - alphaProdT)) * currentBetaT);
   const variance = Math.max(unclamped, r(1e-20));
-  const minLogVariance = r(Math.log(variance));
-  const maxLogVariance = r(Math.log(currentBetaT));
+  const minLogVariance = r(log(variance));
+  const maxLogVariance = r(log(currentBetaT));
   const addsNoise = timestep > 0;
   // 5. the noise scale: a standard deviation from a variance or a log-variance
   let noiseScale: number;
@@ -46,14 +53,14 @@ export const coefficientsOf = (
       noiseScale = r(Math.sqrt(variance));
       break;
     case 'fixed_small_log':
-      noiseScale = r(Math.exp(r(0.5 * minLogVariance)));
+      noiseScale = r(exp(r(0.5 * minLogVariance)));
       break;
     case 'fixed_large':
       noiseScale = r(Math.sqrt(currentBetaT));
       break;
     case 'fixed_large_log':
       // a log-variance, so exp(log(beta) / 2) = sqrt(beta); diffusers takes the square root of the log (NaN)
-      noiseScale = r(Math.exp(r(0.5 * maxLogVariance)));
+      noiseScale = r(exp(r(0.5 * maxLogVariance)));
       break;
     default:
       noiseScale = NaN;
@@ -139,7 +146,8 @@ export const checkNoisedTimestep = (alphasCumprod: Table, timestep: number, time
  * The scalar coefficients of the DDPM posterior q(x_prev | x_t, x0) for one timestep pair, with
  * diffusers' float32 rounding for a `Float32Array` table and in double for a `Float64Array` table.
  * `prevTimestep` is -1 after the last step (alphaBar_prev = 1 there). The result also carries the
- * noise scale for `varianceType` (0 at timestep 0, where diffusers adds no noise).
+ * noise scale for `varianceType` (0 at timestep 0, where diffusers adds no noise). `cpuCapability`
+ * (default `'avx512'`) is the torch kernel family whose float32 `log`/`exp` round the log-variances.
  *
  * @example
  * ```ts
@@ -154,11 +162,14 @@ export const posteriorCoefficients = (
   timestep: number,
   prevTimestep: number,
   varianceType: VarianceType = 'fixed_small',
+  cpuCapability?: CpuCapability,
 ): E.Either<SchedulerError, PosteriorCoefficients> => {
   const table = checkTable(alphasCumprod, 'alphasCumprod');
   if (E.isLeft(table)) return table;
   const variance = checkVarianceType(varianceType, 'varianceType');
   if (E.isLeft(variance)) return variance;
+  const capability = validateCpuCapability(cpuCapability, 'cpuCapability');
+  if (E.isLeft(capability)) return capability;
   const checked = checkTimestepPair(alphasCumprod, timestep, prevTimestep);
-  return E.isLeft(checked) ? checked : E.right(coefficientsOf(alphasCumprod, timestep, prevTimestep, varianceType));
+  return E.isLeft(checked) ? checked : E.right(coefficientsOf(alphasCumprod, timestep, prevTimestep, varianceType, capability.right));
 };

@@ -6,6 +6,8 @@
  *
  * @module
  */
+import { expKindOf, type ExpKind } from '../kernels/torchMath.js';
+import { DEFAULT_CPU_CAPABILITY } from '../cpuCapability.js';
 import { activeKernels } from '../kernels/select.js';
 import { predictedX0, roundingOf } from '../kernels/posteriorElement.js';
 import {
@@ -48,6 +50,8 @@ export interface PassPlan {
   readonly noise: NoiseKind;
   readonly dynamicThresholdingRatio: number;
   readonly sampleMaxValue: number;
+  /** Whose float32 exp `learned_range` rounds with: torch's kernel family's. */
+  readonly expKind: ExpKind;
 }
 
 /**
@@ -84,6 +88,7 @@ const makePlan = (options: StepOptions, float32: boolean): PassPlan => {
     noise: v === 'learned' ? NOISE_LEARNED : v === 'learned_range' ? NOISE_RANGE : NOISE_SCALED,
     dynamicThresholdingRatio: options.dynamicThresholdingRatio,
     sampleMaxValue: r(options.sampleMaxValue),
+    expKind: expKindOf(options.cpuCapability ?? DEFAULT_CPU_CAPABILITY),
   });
 };
 
@@ -137,6 +142,7 @@ const scalarsOf = (plan: PassPlan, k: PosteriorCoefficients, c: number): PassSca
     sd: k.addsNoise && plan.noise === NOISE_SCALED ? r(k.noiseScale) : 0,
     minLog: r(k.minLogVariance),
     maxLog: r(k.maxLogVariance),
+    expKind: plan.expKind,
   };
 };
 

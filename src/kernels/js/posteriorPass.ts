@@ -21,6 +21,7 @@
  * @module
  */
 import { posteriorElement } from '../posteriorElement.js';
+import { expOfKind } from '../torchMath.js';
 import {
   CLIP_CLAMP,
   CLIP_NONE,
@@ -200,6 +201,7 @@ const meanLearned = (o: PassOperands, lo: number, n: number, s: PassScalars): vo
 
 const meanRange = (o: PassOperands, lo: number, n: number, s: PassScalars): void => {
   const { c0, ct, minLog, maxLog } = s;
+  const expf32 = expOfKind(s.expKind);
   const prev = o.prev.data;
   const x0 = o.x0.data;
   const x = o.sample.data;
@@ -212,8 +214,8 @@ const meanRange = (o: PassOperands, lo: number, n: number, s: PassScalars): void
     const zi = z[i] as number;
     const frac = fround(fround((v[vo + r] as number) + 1) * 0.5);
     const logVariance = fround(fround(frac * maxLog) + fround(fround(1 - frac) * minLog));
-    // Math.exp rounded once is the correctly rounded float32 exp here
-    const std = fround(exp(fround(0.5 * logVariance)));
+    // torch's float32 exp of the pass's kernel family: Sleef's or glibc's
+    const std = expf32(fround(0.5 * logVariance));
     const y = row[r] as number;
     x0[i] = y;
     prev[i] = fround(fround(c0 * y) + fround(ct * xi)) + fround(std * zi);
