@@ -4,7 +4,9 @@
  * PyTorch takes one of two paths by element count n:
  * - n >= 16: n float32 uniforms, then Box-Muller over blocks of 16 (`u1 = 1 - u[j]`, `u2 = u[j + 8]`,
  *   the cosine into slot j and the sine into slot j + 8 for j < 8); when n % 16 != 0 the last 16
- *   values are recomputed from 16 fresh uniforms.
+ *   values are recomputed from 16 fresh uniforms. The block's arithmetic depends on torch's CPU kernel
+ *   family, the generator's `cpuCapability`: glibc's `logf`/`cosf`/`sinf` in a scalar loop on the
+ *   default and AVX512 builds, avx_mathfun's float32 polynomials with fused multiply-adds on AVX2.
  * - n < 16: one double-precision Box-Muller pair per two values, from 53-bit uniforms, with
  *   `r = sqrt(-2 log1p(-u2))` and `theta = 2 pi u1`; the cosine value is returned and the sine value
  *   cached in the generator for the next draw. The cache survives other draws (rand, n >= 16 randn)
@@ -21,7 +23,7 @@ import { advanced, type GeneratorValue, type TorchGenerator } from './generator.
 import { checkedFill, drawTensor, orThrow } from './draw.js';
 
 // Bound once: a global `Math.*` lookup in a hot loop costs ~800 ns under jest's module wrapper
-// (27 ns bound), which made the JS-backend test pass spend most of its time in boxMullerBlock.
+// (27 ns bound).
 const { cos, log1p, sin, sqrt } = Math;
 
 // 2.0f * c10::pi<double> is evaluated in double, so theta is rounded to float32 only once.
@@ -68,25 +70,22 @@ const fillBlocks = (out: Float32Array, source: GeneratorValue): GeneratorValue =
  * 624 state words unless the draw crosses a regeneration of them (every 624 uniforms); then it gets
  * a fresh 2.5 kB buffer, allocated once per call: the price of generators being immutable values.
  *
- * Accuracy against PyTorch: for n < 16 the double-precision path uses the same formulas, rounded to
- * float32 once, so values agree to within 1 float32 ulp (exactly, unless V8's and the C library's
- * double log1p/sin/cos differ in the last bit just at a rounding boundary). For n >= 16 PyTorch computes
- * log, sqrt, cos and sin in float32; here each is the correctly rounded float32 result (the log, sine
- * and cosine of src/kernels/js/sincos.ts equal `Math.fround(Math.log/sin/cos)` on every input they can receive);
- * against the float libm of a scalar PyTorch build (glibc, under 1 ulp per function) values agree
- * within 2 ulp. PyTorch builds that take the AVX2 path use polynomial approximations and
- * `float(2 pi) * u` for the angle and can differ by a few more ulp (a float32 SIMD libm, numpy's,
- * lands up to 3 ulp away). Against the numpy transcription of PyTorch's algorithm in this
- * repository's fixtures the measured difference is 0 ulp.
+ * Accuracy against PyTorch: bit for bit, in the generator's CPU kernel family. For n >= 16 the blocks
+ * reproduce torch's kernel exactly (glibc's float functions on 'default'/'avx512', the AVX2 kernel's
+ * fused polynomials on 'avx2'; each proved on all 2^24 inputs of its log and of its sine and cosine
+ * against glibc and torch on the machine the fixtures were made on). For n < 16 the double path runs
+ * V8's double log1p, sin and cos where torch runs glibc's: the two differ in the last bit now and
+ * then, which shows in the cached second value (a double, within 1 ulp of torch's) and could show in
+ * a float32 value only where that bit decides its rounding (none in the fixtures' draws).
+ * Measured against real torch 1.13.1 (fixtures/torch): 0 ulp on every value, both backends.
  *
- * Backends: the draw of n >= 16 values runs on the chosen kernels (src/kernels); the WebAssembly one
- * runs the same double operations as the JavaScript one in f64x2
- * lanes and the float32 steps in f32x4, so both backends return identical bits for every generator
- * state and length (checked on each of the 2^24 inputs of the log and of the sine and cosine).
+ * Backends: the draw of n >= 16 values runs on the chosen kernels (src/kernels). The WebAssembly one
+ * computes the same operations in SIMD lanes and hands the rare blocks whose fast result sits at a
+ * float32 rounding boundary to the JavaScript kernel's exact path, so both return identical bits.
  *
- * Speed (65 536 samples, Node 20 on a shared 2-core x86 machine, one run): about 25 ns per sample on
- * the JavaScript backend and 4.3 ns on the WebAssembly one (5.8 ns into an array outside WASM memory),
- * against about 8 ns for the plain MT19937 uniform fill (`randInto`, JavaScript).
+ * Speed (65 536 samples, Node 20 on a shared 2-core x86 machine, best of 5): about 39 ns per sample on
+ * the JavaScript backend and 5.8 ns on the WebAssembly one for 'default'/'avx512', 79 and 13 ns for
+ * 'avx2'.
  *
  * @example
  * ```ts
