@@ -8,36 +8,8 @@
  * @module
  * @internal
  */
+import { roundSumToFloat32 } from '../kernels/float32.js';
 import type { Table } from './types.js';
-
-const scratch32 = new Float32Array(1);
-const scratchBits = new Int32Array(scratch32.buffer);
-
-/** The float32 next to `x` (a float32) in the direction of `towards`. */
-const nextFloat32 = (x: number, towards: number): number => {
-  if (x === towards) return x;
-  if (x === 0) return towards > 0 ? 2 ** -149 : -(2 ** -149);
-  scratch32[0] = x;
-  scratchBits[0] = (scratchBits[0] as number) + ((x < towards) === (x > 0) ? 1 : -1);
-  return scratch32[0] as number;
-};
-
-/**
- * `a + p` rounded once to float32, where `a` is a float32 and `p` a double (an exact product of two
- * float32s). Rounding the double sum to float32 could round twice; the exact error term decides the
- * one case where that matters (a double sum that lies exactly halfway between two float32s).
- */
-export const roundSumToFloat32 = (a: number, p: number): number => {
-  const d = a + p;
-  const r = Math.fround(d);
-  if (r === d) return r;
-  const bb = d - a;
-  const err = a - (d - bb) + (p - bb);
-  if (err === 0) return r;
-  const q = nextFloat32(r, d);
-  if (Math.abs(d - r) !== Math.abs(q - d)) return r;
-  return err > 0 ? Math.max(r, q) : Math.min(r, q);
-};
 
 /**
  * torch.linspace(start, end, n, dtype=float32) on the CPU, as torch 2.x computes it: a step rounded to

@@ -52,6 +52,8 @@ export interface PassPlan {
   readonly sampleMaxValue: number;
   /** Whose float32 exp `learned_range` rounds with: torch's kernel family's. */
   readonly expKind: ExpKind;
+  /** Whether torch's kernel family fuses the compiler-contracted multiply-adds (thresholding's lerp): AVX2 and AVX512. */
+  readonly fusedMultiplyAdd: boolean;
 }
 
 /**
@@ -89,6 +91,7 @@ const makePlan = (options: StepOptions, float32: boolean): PassPlan => {
     dynamicThresholdingRatio: options.dynamicThresholdingRatio,
     sampleMaxValue: r(options.sampleMaxValue),
     expKind: expKindOf(options.cpuCapability ?? DEFAULT_CPU_CAPABILITY),
+    fusedMultiplyAdd: (options.cpuCapability ?? DEFAULT_CPU_CAPABILITY) !== 'default',
   });
 };
 
@@ -122,7 +125,7 @@ const thresholdOf = (plan: PassPlan, m: Operand, x: Operand, len: number, a: num
   } else {
     for (let i = 0; i < len; i++) row[i] = abs(fround(a * (xd[xo + i] as number)) - fround(b * (md[mo + i] as number)));
   }
-  const quantile = torchQuantileInPlace(row, 0, len, plan.dynamicThresholdingRatio, plan.float32);
+  const quantile = torchQuantileInPlace(row, 0, len, plan.dynamicThresholdingRatio, plan.float32, plan.fusedMultiplyAdd);
   return min(max(quantile, 1), plan.sampleMaxValue);
 };
 

@@ -5,7 +5,8 @@ describe('torchQuantileInPlace', () => {
   describe.each(TORCH_FLAVORS.map((flavor) => [flavor] as const))('against torch.quantile(row[None], q, dim=1) on torch 1.13 (fixtures/torch/%s/step.json)', (flavor) => {
     it.each(torchStep(flavor).quantiles.map((c) => [c.values.length, c.q, c] as const))('n = %p, q = %p: torch\'s float32 quantile bit for bit', (_n, q, c) => {
       const values = float32Of(c.values);
-      expect(torchQuantileInPlace(values, 0, values.length, q, true)).toBe(float32Value(c.quantile));
+      // torch's AVX2 build fuses the lerp's multiply-add (one case here shows it), its default build does not
+      expect(torchQuantileInPlace(values, 0, values.length, q, true, flavor === 'avx2')).toBe(float32Value(c.quantile));
     });
   });
 

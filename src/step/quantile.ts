@@ -1,3 +1,4 @@
+import { fma32 } from '../kernels/float32.js';
 import { roundingOf } from '../kernels/posteriorElement.js';
 
 /**
@@ -42,7 +43,9 @@ const swap = (a: Float32Array, i: number, j: number): void => {
  * The q-quantile of `values[start .. start + n)` as `torch.quantile` computes it: rank = q (n - 1),
  * linear interpolation between the neighbouring order statistics with torch.lerp's two-sided formula,
  * NaN when any value is NaN. With `float32` true the rank, weight and interpolation are rounded to
- * float32 as torch does for a float32 tensor (q itself becomes a float32 tensor there).
+ * float32 as torch does for a float32 tensor (q itself becomes a float32 tensor there). `fused`: the
+ * lerp's multiply-add is one fused operation, rounded once, as torch's AVX2 (and AVX512) builds
+ * compile it; torch's default build rounds the product and the sum separately.
  *
  * Uses selection instead of a full sort, so it is O(n); it reorders that range of `values` (scratch).
  *
@@ -58,6 +61,7 @@ export const torchQuantileInPlace = (
   n: number,
   q: number,
   float32: boolean,
+  fused = false,
 ): number => {
   const r = roundingOf(float32);
   const end = start + n;
@@ -78,5 +82,7 @@ export const torchQuantileInPlace = (
     for (let i = k + 2; i < end; i++) if ((values[i] as number) < high) high = values[i] as number;
   }
   // torch.lerp: from the nearer end, for accuracy at both ends of the weight range
-  return Math.abs(weight) < 0.5 ? r(low + r(weight * r(high - low))) : r(high - r(r(high - low) * r(1 - weight)));
+  const span = r(high - low);
+  if (float32 && fused) return Math.abs(weight) < 0.5 ? fma32(weight, span, low) : fma32(-span, r(1 - weight), high);
+  return Math.abs(weight) < 0.5 ? r(low + r(weight * span)) : r(high - r(span * r(1 - weight)));
 };
