@@ -2,8 +2,8 @@
  * torch's float32 `exp` and `log` on the CPU, by kernel family: what the scheduler's scalar
  * coefficients (0-d tensors), the `learned_range` noise scale and the `sigmoid` schedule round with.
  * On the default build they are glibc's `expf`/`logf` (the scalar loop); on AVX2 builds every element,
- * a 0-d tensor's too, goes through Sleef's vectorized functions (vml's `vec::map` runs the partial
- * last vector as well). AVX512 builds run Sleef's 16-lane functions, taken here to give the 8-lane
+ * a 0-d tensor's too, goes through Sleef's vectorized `expf_u10`/`logf_u10` (vml's `vec::map` runs the
+ * partial last vector as well; measured on torch 1.13.1). AVX512 builds run Sleef's 16-lane functions, taken here to give the 8-lane
  * ones' values (not verifiable on the machines these were measured on).
  *
  * @module
@@ -12,6 +12,7 @@
 import type { CpuCapability } from '../cpuCapability.js';
 import { expf, logf } from './js/glibcFloat.js';
 import { sleefExpf, torchSigmoidInto } from './js/sleefExpf.js';
+import { sleefLogf } from './js/sleefLogf.js';
 
 /** Which exp a float32 elementwise `torch.exp` runs: glibc's (0) or Sleef's (1). @internal */
 export type ExpKind = 0 | 1;
@@ -54,17 +55,17 @@ export const expOfKind = (kind: ExpKind): ((x: number) => number) => (kind === E
 export const torchExpf = (capability: CpuCapability, x: number): number => expOfKind(expKindOf(capability))(x);
 
 /**
- * `torch.log` of a float32 value (a 0-d tensor) on a kernel family. The default build's is glibc's
- * `logf`; the AVX2 build's is Sleef's `logf_u10`, which is glibc's here until it is reproduced (they
- * differ in the last bit for some inputs; docs/parity.md says where that shows).
+ * `torch.log` of a float32 value (a 0-d tensor, or one element of a tensor) on a kernel family:
+ * glibc's `logf` on the default build, Sleef's `logf_u10` on AVX2 and AVX512 builds.
  *
  * @example
  * ```ts
  * torchLogf('default', Math.fround(0.02)) // glibc's logf(0.02)
+ * torchLogf('avx2', Math.fround(0.02))    // Sleef's
  * ```
  * @internal
  */
-export const torchLogf = (_capability: CpuCapability, x: number): number => logf(x);
+export const torchLogf = (capability: CpuCapability, x: number): number => (capability === 'default' ? logf(x) : sleefLogf(x));
 
 /**
  * `torch.sigmoid` of a contiguous float32 tensor on a kernel family, into `out` (torch's per-element
