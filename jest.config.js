@@ -24,6 +24,7 @@ export default {
         '<rootDir>/src/step/**/*.test.ts',
         '<rootDir>/src/scheduler/step.test.ts',
         '<rootDir>/src/scheduler/denoise.test.ts',
+        '<rootDir>/src/scheduler/perItemGenerators.test.ts',
         '<rootDir>/src/csp.test.ts',
         '<rootDir>/property-tests/random.test.ts',
         '<rootDir>/property-tests/step.test.ts',
