@@ -45,4 +45,15 @@ describe('customTimesteps', () => {
   it('an invalid numTrainTimesteps is InvalidNumber', () => {
     expect(errorOf([1], 0)._tag).toBe('InvalidNumber');
   });
+
+  it.each([
+    ['-1', -1],
+    ['2.5', 2.5],
+    ['2^32', 2 ** 32],
+    ['longer than numTrainTimesteps', 11],
+  ])('a list whose length is %s is InvalidTimesteps naming timesteps.length, not a RangeError', (_name, length) => {
+    const e = errorOf({ length } as ArrayLike<number>, 10);
+    expect([e._tag, e.parameter, e.received]).toEqual(['InvalidTimesteps', 'timesteps.length', length]);
+    expect(e.message).toContain('allowed: an integer in [1, numTrainTimesteps] = [1, 10]');
+  });
 });

@@ -24,6 +24,13 @@ export const customTimesteps = (
   if (!arrayLike || timesteps.length === 0) {
     return E.left(schedulerError('InvalidTimesteps', 'timesteps', timesteps, `a non-empty list of integers in [0, ${T.right})`));
   }
+  // strictly decreasing integers in [0, T) are at most T: checked before the Int32Array is made, so that a
+  // hostile length (-1, 2.5, 2^32) is an error, not a RangeError or a huge allocation
+  if (!Number.isInteger(timesteps.length) || timesteps.length < 0 || timesteps.length > T.right) {
+    return E.left(
+      schedulerError('InvalidTimesteps', 'timesteps.length', timesteps.length, `an integer in [1, numTrainTimesteps] = [1, ${T.right}]`),
+    );
+  }
   const out = new Int32Array(timesteps.length);
   for (let i = 0; i < timesteps.length; i++) {
     const t = timesteps[i];
