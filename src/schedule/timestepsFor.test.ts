@@ -96,6 +96,11 @@ describe('timestepsFor', () => {
       expect(E.isLeft(r) && [r.left._tag, r.left.message]).toEqual([tag, message]);
     });
 
+    it.each([null, undefined, 10, 'leading'])('a request %p that is not an object is InvalidOption naming request, not a TypeError', (request) => {
+      const r = timestepsFor('leading')(request as never);
+      expect(E.isLeft(r) && [r.left._tag, r.left.parameter]).toEqual(['InvalidOption', 'request']);
+    });
+
     it('an unknown spacing is an InvalidOption that lists the spacings', () => {
       const r = timestepsFor('uniform')(ok);
       expect(E.isLeft(r) && r.left.message).toBe(

@@ -73,6 +73,9 @@ const validateSteps = (n: unknown, T: number | undefined): E.Either<SchedulerErr
 export const timestepsFor =
   (spacing: TimestepSpacing | string) =>
   (request: TimestepRequest): E.Either<SchedulerError, Int32Array> => {
+    if (typeof request !== 'object' || request === null) {
+      return E.left(schedulerError('InvalidOption', 'request', request, 'an object { numTrainTimesteps, numInferenceSteps, stepsOffset? }'));
+    }
     const s = validateTimestepSpacing(spacing);
     const T = validateNumTrainTimesteps(request.numTrainTimesteps);
     const n = validateSteps(request.numInferenceSteps, E.isRight(T) ? T.right : undefined);
