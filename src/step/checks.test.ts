@@ -1,5 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { checkObject, checkStepOptions, checkTable, checkVarianceType } from './checks.js';
+import { checkObject, checkStepOptions, checkTable, checkThresholdIn, checkVarianceType } from './checks.js';
+import { ddpmStep } from './ddpmStep.js';
+import { makeTables } from '../schedule/makeTables.js';
 import { posteriorCoefficients } from './posteriorCoefficients.js';
 import { posteriorStep } from './posteriorStep.js';
 import { defaultStepOptions } from './types.js';
@@ -59,5 +61,27 @@ describe('the primitives check what they take', () => {
     const learned = E.getOrElseW(() => { throw new Error('learned'); })(posteriorCoefficients(table, 5, 4, 'learned'));
     expect(leftOf(posteriorStep(inputs, learned, defaultStepOptions))).toEqual(['InvalidNumber', 'coefficients.noiseScale']);
     expect(E.isRight(posteriorStep(inputs, k, defaultStepOptions))).toBe(true);
+  });
+});
+
+describe('checkThresholdIn', () => {
+  const tiny = { ...defaultStepOptions, thresholding: true, sampleMaxValue: 1e-46 };
+  const x = tensor(new Float32Array(8).fill(0.5), [2, 4]);
+
+  it('refuses a largest threshold that is 0 in float32, only when thresholding in float32', () => {
+    expect(leftOf(checkThresholdIn(tiny, 'float32'))).toEqual(['InvalidNumber', 'options.sampleMaxValue']);
+    expect(E.isRight(checkThresholdIn(tiny, 'float64'))).toBe(true);
+    expect(E.isRight(checkThresholdIn({ ...tiny, thresholding: false }, 'float32'))).toBe(true);
+    expect(E.isRight(checkThresholdIn({ ...tiny, sampleMaxValue: 2 ** -149 }, 'float32'))).toBe(true);
+  });
+
+  it('posteriorStep and ddpmStep give that error instead of NaN outputs', () => {
+    const alphasCumprod = makeTables(new Float32Array(10).fill(0.01)).alphasCumprod;
+    const k = E.getOrElseW(() => { throw new Error('coefficients'); })(posteriorCoefficients(alphasCumprod, 5, 4));
+    expect(leftOf(posteriorStep({ modelOutput: x, sample: x, noise: x }, k, tiny))).toEqual(['InvalidNumber', 'options.sampleMaxValue']);
+    expect(leftOf(ddpmStep(alphasCumprod, tiny, { modelOutput: x, sample: x, timestep: 5, prevTimestep: 4, noise: x }))).toEqual([
+      'InvalidNumber',
+      'options.sampleMaxValue',
+    ]);
   });
 });

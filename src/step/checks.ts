@@ -97,6 +97,24 @@ export const checkStepOptions = (options: unknown): E.Either<SchedulerError, Ste
 };
 
 /**
+ * The largest threshold of float32 arithmetic: a `sampleMaxValue` below 2^-149 is 0 in float32, so the
+ * threshold clamps to [-0, 0] and divides by 0 (NaN), as `createScheduler` refuses for a float32 config.
+ * Checked once the precision is known (the coefficients' or the table's); float64 keeps any value > 0.
+ *
+ * @example
+ * ```ts
+ * checkThresholdIn({ ...defaultStepOptions, thresholding: true, sampleMaxValue: 1e-46 }, 'float32') // left(InvalidNumber 'options.sampleMaxValue')
+ * ```
+ * @internal
+ */
+export const checkThresholdIn = (options: StepOptions, precision: 'float32' | 'float64'): E.Either<SchedulerError, void> =>
+  options.thresholding && precision === 'float32' && Math.fround(options.sampleMaxValue) === 0
+    ? E.left(
+        schedulerError('InvalidNumber', 'options.sampleMaxValue', options.sampleMaxValue, 'a finite number > 0 that stays > 0 in float32 (>= 2^-149 = 1.4e-45)'),
+      )
+    : E.right(undefined);
+
+/**
  * An argument that must be an object (the inputs or outputs of a step).
  *
  * @internal

@@ -4,7 +4,7 @@ import type { TorchGenerator } from '../random/index.js';
 import { DEFAULT_CPU_CAPABILITY } from '../cpuCapability.js';
 import { checkGenerators, drawNoiseInto, type Generators } from './noiseSource.js';
 import { allocate, checkTensor, type Tensor } from '../tensor/index.js';
-import { checkObject, checkStepOptions, checkTable } from './checks.js';
+import { checkObject, checkStepOptions, checkTable, checkThresholdIn } from './checks.js';
 import { checkTimestepPair, coefficientsOf } from './posteriorCoefficients.js';
 import { planOf, type PassPlan } from './posteriorPass.js';
 import { checkModelOutput, checkNoise, runChecked, zeroSnrError } from './posteriorStepInto.js';
@@ -84,6 +84,8 @@ export const ddpmStep = <G extends Generators = TorchGenerator>(
   if (E.isLeft(table)) return table;
   const valid = checkStepOptions(options);
   if (E.isLeft(valid)) return valid;
+  const threshold = checkThresholdIn(options, alphasCumprod instanceof Float32Array ? 'float32' : 'float64');
+  if (E.isLeft(threshold)) return threshold;
   const inputsE = checkObject<StepInputs>(inputs, 'inputs', 'an object { modelOutput, sample, timestep, prevTimestep, noise?, generator? }');
   if (E.isLeft(inputsE)) return inputsE;
   const sampleE = checkTensor(inputs.sample, 'sample');

@@ -10,7 +10,7 @@ import {
   splitChannels,
   type Tensor,
 } from '../tensor/index.js';
-import { checkCoefficientSet, checkObject, checkStepOptions } from './checks.js';
+import { checkCoefficientSet, checkObject, checkStepOptions, checkThresholdIn } from './checks.js';
 import { isCoefficientList, planOf, runPosterior, type PassPlan } from './posteriorPass.js';
 import type { PosteriorCoefficients, PosteriorInputs, PosteriorOutput, StepOptions } from './types.js';
 
@@ -137,6 +137,9 @@ export const checkPosterior = (
   if (E.isLeft(model)) return model;
   const addsNoise = checkCoefficients(coefficients, sample.shape[0] as number, options);
   if (E.isLeft(addsNoise)) return addsNoise;
+  const first = (isCoefficientList(coefficients) ? coefficients[0] : coefficients) as PosteriorCoefficients;
+  const threshold = checkThresholdIn(options, first.precision);
+  if (E.isLeft(threshold)) return threshold;
   const noise = addsNoise.right ? checkNoise(inputs.noise, sample.shape) : E.right(null);
   if (E.isLeft(noise)) return noise;
   const [prediction, variance] = model.right;
