@@ -51,3 +51,14 @@ describe('checkShape', () => {
     expect(message(checkShape(t, [2, 3, 1], 'noise'))).toMatch(/^noise.shape: received \[2, 3\]; allowed: \[2, 3, 1\]/);
   });
 });
+
+describe('checkShape on a value that is not a tensor', () => {
+  it('is an InvalidTensor error naming the parameter, not a TypeError', () => {
+    for (const bad of [null, undefined, {}, { shape: 'x' }]) {
+      const r = checkShape(bad as never, [2, 4], 'noise');
+      expect(E.isLeft(r) && [r.left._tag, r.left.parameter]).toEqual(['InvalidTensor', 'noise']);
+    }
+    const r = checkShape(ndarray(new Float32Array(8), [2, 4]) as never, null as never, 'noise');
+    expect(E.isLeft(r) && [r.left._tag, r.left.parameter]).toEqual(['InvalidTensor', 'shape']);
+  });
+});

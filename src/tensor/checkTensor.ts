@@ -89,7 +89,11 @@ export const checkShape = (
   parameter: string,
   why = 'the shape of sample',
 ): E.Either<SchedulerError, Tensor> =>
-  tensor.shape.length === shape.length && tensor.shape.every((n, d) => n === shape[d])
+  typeof tensor !== 'object' || tensor === null || !Array.isArray(tensor.shape)
+    ? E.left(schedulerError('InvalidTensor', parameter, tensor, 'an ndarray over a Float32Array'))
+    : !Array.isArray(shape)
+      ? E.left(schedulerError('InvalidTensor', 'shape', shape, 'an array of sizes'))
+      : tensor.shape.length === shape.length && tensor.shape.every((n, d) => n === shape[d])
     ? E.right(tensor)
     : E.left(
         schedulerError(

@@ -1,5 +1,17 @@
 import ndarray from 'ndarray';
 import { contiguousCopy, copyStrided } from './copyStrided.js';
+import { SchedulerException } from '../errors.js';
+import { contiguousCopy as contiguousCopyChecked, copyStrided as copyStridedChecked } from './copyStrided.js';
+import { tensor as view } from './view.js';
+const thrownBy = (call: () => unknown): unknown => {
+  try {
+    call();
+  } catch (e) {
+    return e instanceof SchedulerException ? [e.error._tag, e.error.parameter] : e;
+  }
+  return 'returned';
+};
+
 
 describe('copyStrided', () => {
   it('copies a transposed view element by element in C order', () => {
@@ -31,5 +43,16 @@ describe('contiguousCopy', () => {
     expect(c.get(1, 3, 2)).toBe(t.get(1, 3, 2));
     expect(c.data).not.toBe(data);
     expect(data[5]).toBe(5);
+  });
+});
+
+describe('copyStrided and contiguousCopy on bad tensors', () => {
+  const a = view(new Float32Array(8), [2, 4]);
+  it('throw a SchedulerException naming the argument, never a TypeError or a partial copy', () => {
+    expect(thrownBy(() => copyStridedChecked(a, null as never))).toEqual(['InvalidTensor', 'src']);
+    expect(thrownBy(() => copyStridedChecked({} as never, a))).toEqual(['InvalidTensor', 'dst']);
+    expect(thrownBy(() => copyStridedChecked(view(new Float32Array(6), [2, 3]), a))).toEqual(['InvalidTensor', 'dst.shape']);
+    expect(thrownBy(() => contiguousCopyChecked(null as never))).toEqual(['InvalidTensor', 't']);
+    expect(thrownBy(() => contiguousCopyChecked(view(new Float32Array(4), [2, 4])))).toEqual(['InvalidTensor', 't']);
   });
 });

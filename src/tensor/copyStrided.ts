@@ -1,9 +1,13 @@
 import type { Tensor } from './tensor.js';
+import { SchedulerException, schedulerError } from '../errors.js';
+import { tensorOrThrow } from './tensorOrThrow.js';
 import { tensor } from './view.js';
 
 /**
  * Copies every element of `src` into `dst` (same shape, any strides), walking the indices in C order
  * with an odometer. The slow but general path for views that are not contiguous. Returns `dst`.
+ *
+ * Throws a `SchedulerException` (InvalidTensor `dst`, `src` or `dst.shape`) unless both are tensors of one shape.
  *
  * @example
  * ```ts
@@ -14,6 +18,11 @@ import { tensor } from './view.js';
  * ```
  */
 export const copyStrided = (dst: Tensor, src: Tensor): Tensor => {
+  tensorOrThrow(dst, 'dst');
+  tensorOrThrow(src, 'src');
+  if (dst.shape.length !== src.shape.length || dst.shape.some((n, d) => n !== src.shape[d])) {
+    throw new SchedulerException(schedulerError('InvalidTensor', 'dst.shape', [...dst.shape], `[${src.shape.join(', ')}] (the shape of src)`));
+  }
   const rank = src.shape.length;
   let total = 1;
   for (let d = 0; d < rank; d++) total *= src.shape[d] as number;
@@ -46,6 +55,8 @@ export const copyStrided = (dst: Tensor, src: Tensor): Tensor => {
  * A new contiguous (C order, offset 0) copy of `t`, whatever its strides: the fallback for views the
  * flat kernels cannot walk.
  *
+ * Throws a `SchedulerException` (InvalidTensor `t`) when `t` is not a tensor.
+ *
  * @example
  * ```ts
  * import ndarray from 'ndarray';
@@ -54,6 +65,7 @@ export const copyStrided = (dst: Tensor, src: Tensor): Tensor => {
  * ```
  */
 export const contiguousCopy = (t: Tensor): Tensor => {
+  tensorOrThrow(t, 't');
   let size = 1;
   for (const n of t.shape) size *= n;
   return copyStrided(tensor(new Float32Array(size), t.shape), t);

@@ -1,5 +1,17 @@
 import ndarray from 'ndarray';
 import { isContiguous } from './isContiguous.js';
+import { SchedulerException } from '../errors.js';
+import { isContiguous as contiguousChecked } from './isContiguous.js';
+import { tensor as view } from './view.js';
+const thrownBy = (call: () => unknown): unknown => {
+  try {
+    call();
+  } catch (e) {
+    return e instanceof SchedulerException ? [e.error._tag, e.error.parameter] : e;
+  }
+  return 'returned';
+};
+
 
 describe('isContiguous', () => {
   const t = ndarray(new Float32Array(24), [2, 3, 4]);
@@ -18,5 +30,14 @@ describe('isContiguous', () => {
     expect(isContiguous(t.transpose(0, 2, 1), 1)).toBe(false);
     expect(isContiguous(t.step(1, 1, 2), 1)).toBe(false);
     expect(isContiguous(t.step(1, 1, -1), 1)).toBe(false);
+  });
+});
+
+describe('isContiguous on bad arguments', () => {
+  it('throws a SchedulerException naming t or fromDim, never a TypeError', () => {
+    expect(thrownBy(() => contiguousChecked(null as never))).toEqual(['InvalidTensor', 't']);
+    expect(thrownBy(() => contiguousChecked({ shape: [2] } as never))).toEqual(['InvalidTensor', 't']);
+    expect(thrownBy(() => contiguousChecked(view(new Float32Array(4), [2, 2]), 3))).toEqual(['InvalidNumber', 'fromDim']);
+    expect(thrownBy(() => contiguousChecked(view(new Float32Array(4), [2, 2]), NaN))).toEqual(['InvalidNumber', 'fromDim']);
   });
 });

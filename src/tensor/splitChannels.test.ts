@@ -1,5 +1,17 @@
 import ndarray from 'ndarray';
 import { splitChannels } from './splitChannels.js';
+import { SchedulerException } from '../errors.js';
+import { splitChannels as splitChecked } from './splitChannels.js';
+import { tensor as view } from './view.js';
+const thrownBy = (call: () => unknown): unknown => {
+  try {
+    call();
+  } catch (e) {
+    return e instanceof SchedulerException ? [e.error._tag, e.error.parameter] : e;
+  }
+  return 'returned';
+};
+
 
 describe('splitChannels', () => {
   const data = Float32Array.from({ length: 2 * 4 * 3 }, (_, i) => i);
@@ -20,5 +32,18 @@ describe('splitChannels', () => {
   it('works for rank-2 [batch, features] tensors', () => {
     const [a, b] = splitChannels(ndarray(Float32Array.from([1, 2, 3, 4]), [2, 2]), 1);
     expect([a.get(0, 0), a.get(1, 0), b.get(0, 0), b.get(1, 0)]).toEqual([1, 3, 2, 4]);
+  });
+});
+
+describe('splitChannels on bad arguments', () => {
+  const t = view(new Float32Array(8), [2, 4]);
+  it.each([
+    ['a null tensor', null, 1, ['InvalidTensor', 't']],
+    ['a rank-1 tensor', view(new Float32Array(4), [4]), 1, ['InvalidTensor', 't.shape']],
+    ['more channels than t has', t, 5, ['InvalidNumber', 'channels']],
+    ['a fractional count', t, 1.5, ['InvalidNumber', 'channels']],
+    ['a negative count', t, -1, ['InvalidNumber', 'channels']],
+  ])('%s throws a SchedulerException naming it', (_name, value, channels, expected) => {
+    expect(thrownBy(() => splitChecked(value as never, channels as number))).toEqual(expected);
   });
 });
