@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { backend, BACKENDS, chooseBackend, setBackend } from './select.js';
+import { SchedulerException } from '../errors.js';
 import { simdSupported } from '../wasm/instance.js';
 
 describe('chooseBackend', () => {
@@ -52,5 +53,16 @@ describe('setBackend', () => {
     expect(E.isLeft(result) && result.left._tag).toBe('InvalidOption');
     expect(E.isLeft(result) && result.left.message).toBe('backend: received "gpu"; allowed: \'wasm\' or \'js\'');
     expect(backend()).toBe('js');
+  });
+});
+
+describe('chooseBackend on a wasmAvailable that is not a boolean', () => {
+  it.each(['yes', 1, null, undefined])('%p throws a SchedulerException naming wasmAvailable, not a truthy guess', (value) => {
+    expect(() => chooseBackend(undefined, value as never)).toThrow(SchedulerException);
+    try {
+      chooseBackend('js', value as never);
+    } catch (e) {
+      expect((e as SchedulerException).error).toMatchObject({ _tag: 'InvalidOption', parameter: 'wasmAvailable' });
+    }
   });
 });

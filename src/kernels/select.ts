@@ -6,7 +6,7 @@
  * @module
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { schedulerError, type SchedulerError } from '../errors.js';
+import { SchedulerException, schedulerError, type SchedulerError } from '../errors.js';
 import { kernels, kernelsAsync } from '../wasm/instance.js';
 import { makeWasmKernels } from '../wasm/wasmKernels.js';
 import { jsKernels } from './js/index.js';
@@ -21,6 +21,8 @@ export const BACKENDS: ReadonlyArray<Backend> = Object.freeze(['wasm', 'js'] as 
  * The backend chosen at load: `DDPM_BACKEND` when it names one (`'wasm'` only when it can run),
  * otherwise `'wasm'` where WebAssembly SIMD is available and `'js'` elsewhere. An unknown
  * `DDPM_BACKEND` value is ignored: loading a library must not fail on an environment variable.
+ * `wasmAvailable` is not the environment's: one that is not a boolean throws a `SchedulerException`
+ * (InvalidOption 'wasmAvailable') rather than being read as truthy.
  *
  * @example
  * ```ts
@@ -30,6 +32,9 @@ export const BACKENDS: ReadonlyArray<Backend> = Object.freeze(['wasm', 'js'] as 
  * ```
  */
 export const chooseBackend = (requested: string | undefined, wasmAvailable: boolean): Backend => {
+  if (typeof wasmAvailable !== 'boolean') {
+    throw new SchedulerException(schedulerError('InvalidOption', 'wasmAvailable', wasmAvailable, 'true or false'));
+  }
   if (requested === 'js') return 'js';
   return wasmAvailable ? 'wasm' : 'js';
 };
