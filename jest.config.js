@@ -3,7 +3,8 @@
 //
 // `npm test` runs the unit, properties and cli projects once, on the default backend (WebAssembly on
 // Node), then the `backend` project on the JavaScript kernels: the suites whose numbers depend on which
-// kernels run (the noise, the step, the loops, the CSP run), asserted against the fixtures again. The
+// kernels run (the noise, the step, the loops, the CSP run), asserted against the fixtures again, and
+// the bad-inputs table (src/badInputs), whose every row must hold on both backends. The
 // suites of src/kernels and src/wasm switch backends themselves (src/kernels/crossBackend.test.ts
 // asserts identical bits on both), so they need no second pass.
 const shared = {
@@ -26,6 +27,7 @@ export default {
         '<rootDir>/src/scheduler/denoise.test.ts',
         '<rootDir>/src/scheduler/perItemGenerators.test.ts',
         '<rootDir>/src/csp.test.ts',
+        '<rootDir>/src/badInputs/**/*.test.ts',
         '<rootDir>/property-tests/random.test.ts',
         '<rootDir>/property-tests/step.test.ts',
       ],
