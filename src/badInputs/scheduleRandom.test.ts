@@ -23,10 +23,12 @@ import {
   rescaleZeroSnr,
   timestepsFor,
   validateBetaBound,
+  validateBetaSchedule,
   validateNumTrainTimesteps,
   validatePrecision,
   validateStepsOffset,
   validateTables,
+  validateTimestepSpacing,
   validateTrainedBetas,
 } from '../schedule/index.js';
 
@@ -79,6 +81,9 @@ const rows: ReadonlyArray<BadInput> = [
   left('validateNumTrainTimesteps 2^31 - 1', () => validateNumTrainTimesteps(2147483647), 'InvalidNumber', 'numTrainTimesteps'),
   left('validateStepsOffset -0.5', () => validateStepsOffset(-0.5), 'InvalidNumber', 'stepsOffset'),
   left('validateBetaBound a bigint', () => validateBetaBound('betaStart', 1n), 'InvalidBetas', 'betaStart'),
+  left('validateBetaSchedule cosine', () => validateBetaSchedule('cosine'), 'InvalidOption', 'betaSchedule'),
+  left('validateBetaSchedule with its own parameter name', () => validateBetaSchedule(null, 'beta_schedule'), 'InvalidOption', 'beta_schedule'),
+  left('validateTimestepSpacing uniform', () => validateTimestepSpacing('uniform'), 'InvalidOption', 'timestepSpacing'),
   left('validatePrecision float128', () => validatePrecision('float128'), 'InvalidOption', 'precision'),
   left('validateTrainedBetas of the wrong length', () => validateTrainedBetas([0.1], 2, 'float32'), 'InvalidBetas', 'trainedBetas.length'),
   // cpuCapability
