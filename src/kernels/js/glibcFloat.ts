@@ -28,7 +28,7 @@
  */
 
 // Bound once: a global `Math.*` lookup in a hot loop costs ~800 ns under jest's module wrapper.
-const { abs, fround, min } = Math;
+const { abs, floor, fround, imul, min } = Math;
 
 // ---- bit views --------------------------------------------------------------------------------
 
@@ -70,7 +70,7 @@ const highBits = (d: number, drop: number): number => {
   F64[0] = d;
   // drop <= 32: only the low word loses bits.
   const lo = F64_WORDS[LO] as number;
-  F64_WORDS[LO] = drop === 32 ? 0 : lo - (lo % 2 ** drop);
+  F64_WORDS[LO] = lo - (lo % 2 ** drop);
   return F64[0] as number;
 };
 
@@ -429,38 +429,36 @@ const INV_PIO4 = Uint32Array.of(
   0x34ddc0db, 0xddc0db62, 0xc0db6295, 0xdb629599, 0x6295993c, 0x95993c43, 0x993c4390, 0x3c439041,
 );
 
-// The 64-bit product of an unsigned m < 2^31 and a < 2^32, as two words (set by wideProduct).
-let wideHi = 0;
-let wideLo = 0;
-const wideProduct = (m: number, a: number): void => {
-  const p1 = m * (a >>> 16); // < 2^47, exact
-  const p0 = m * (a & 0xffff); // < 2^47, exact
-  const p1Low = p1 % 65536;
-  const t = p1Low * 65536 + p0; // < 2^48, exact
-  wideLo = t % 4294967296;
-  wideHi = (p1 - p1Low) / 65536 + (t - wideLo) / 4294967296;
-};
+const TWO_POW_MINUS_16 = 2 ** -16;
+const TWO_POW_MINUS_32 = 2 ** -32;
 
-// The quadrant n found by reduceLarge.
+// The quadrant n found by reduceLarge (0 .. 3, a small integer: a module-level `let` holding a
+// non-small number would allocate on every write).
 let largeQuadrant = 0;
 
 /**
  * glibc's reduce_large for |y| >= 120 (bits ix): res = m 4/pi (mod 4, 62-bit fraction) from three
- * words of 4/pi, n its nearest integer, x = (double)(res - n) pi/2^63 (all in 32-bit words here).
+ * words of 4/pi, n its nearest integer, x = (double)(res - n) pi/2^63. The 64-bit integer words
+ * are formed from 16-bit halves, so that every intermediate is an integer below 2^53.
  */
 const reduceLarge = (ix: number): number => {
   const entry = (ix >>> 26) & 15;
-  const m = (((ix & 0xffffff) | 0x800000) << ((ix >>> 23) & 7)) >>> 0;
-  // res0 = (low word of m arr[0]) : (high word of m arr[8]), then + m arr[4] (mod 2^64)
-  const top = Math.imul(m, INV_PIO4[entry] as number) >>> 0;
-  wideProduct(m, INV_PIO4[entry + 8] as number);
-  let lo = wideHi;
-  wideProduct(m, INV_PIO4[entry + 4] as number);
-  lo += wideLo;
+  const m = (((ix & 0xffffff) | 0x800000) << ((ix >>> 23) & 7)) >>> 0; // < 2^31
+  const a4 = INV_PIO4[entry + 4] as number;
+  const a8 = INV_PIO4[entry + 8] as number;
+  // res0 = (low word of m arr[0]) : (high word of m arr[8]), then + m arr[4] (mod 2^64).
+  const top = imul(m, INV_PIO4[entry] as number) >>> 0;
+  // (Exact scalings by 2^-16 and 2^-32 written as products: a division would cost far more.)
+  const high8 = floor((m * (a8 >>> 16) + floor(m * (a8 & 0xffff) * TWO_POW_MINUS_16)) * TWO_POW_MINUS_16);
+  const p4 = m * (a4 >>> 16); // m arr[4] = p4 2^16 + q4, both < 2^47
+  const p4High = floor(p4 * TWO_POW_MINUS_16);
+  const t4 = (p4 - p4High * 65536) * 65536 + m * (a4 & 0xffff); // < 2^48
+  const t4High = floor(t4 * TWO_POW_MINUS_32);
+  let lo = high8 + (t4 - t4High * 4294967296);
   const carry = lo >= 4294967296 ? 1 : 0;
   lo -= carry * 4294967296;
   // n = (res0 + 2^61) >> 62; res0 - (n << 62) as a signed 64-bit integer in [-2^61, 2^61).
-  const rounded = (top + wideHi + carry + 0x20000000) >>> 0;
+  const rounded = (top + p4High + t4High + carry + 0x20000000) >>> 0;
   largeQuadrant = rounded >>> 30;
   // (int64 -> double) rounds once: the high part times 2^32 is exact and the sum rounds.
   return (((rounded & 0x3fffffff) - 0x20000000) * 4294967296 + lo) * PI63;
