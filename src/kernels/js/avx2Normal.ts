@@ -126,8 +126,8 @@ const log256 = (u1: number): number => {
  */
 export const avx2NormalBlock = (out: Float32Array, base: number): void => {
   const end = base + HALF;
-  // The radii first, into the u1 slots (a float32 is what the kernel keeps there too): the log
-  // chains of the 8 lanes are independent, and a loop of them overlaps better than one long lane.
+  // The radii first, into the u1 slots (each u1 is read once, and the radius is a float32), then
+  // the sines and cosines: the vector code's order, which keeps each loop's lanes independent.
   for (let j = base; j < end; j++) out[j] = sqrt(-2 * log256(ONE - (out[j] as number)));
   for (let j = base; j < end; j++) {
     // theta = 2pi_f32 * u2 in [0, 2 pi): non-negative, so the sign of the sine starts at +.
