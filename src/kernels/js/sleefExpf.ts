@@ -21,6 +21,7 @@
  *
  * @module
  */
+import type { CpuCapability } from '../../cpuCapability.js';
 
 // Bound once: a global `Math.*` lookup in a hot loop costs ~800 ns under jest's module wrapper.
 const { fround, max, min } = Math;
