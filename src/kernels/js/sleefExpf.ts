@@ -134,7 +134,7 @@ export const sleefExpf = (d: number): number => {
 export const torchExpInto = (
   input: Float32Array,
   out: Float32Array,
-  capability: 'default' | 'avx2' | 'avx512',
+  capability: CpuCapability,
   scalarExpf: (x: number) => number,
 ): Float32Array => {
   const n = input.length;
@@ -167,7 +167,7 @@ const GRAIN_SIZE = 32768;
 export const torchSigmoidInto = (
   input: Float32Array,
   out: Float32Array,
-  capability: 'default' | 'avx2' | 'avx512',
+  capability: CpuCapability,
   scalarExpf: (x: number) => number,
   threads = 1,
 ): Float32Array => {
