@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
@@ -61,4 +63,14 @@ export const firstBitDifference = (
     return { index: i, a: a[i], b: b[i] };
   }
   return null;
+};
+
+/**
+ * The fixtures' hash of float32 outputs: SHA-256 of their little-endian bytes, every NaN written as
+ * 0x7fc00000 first (JavaScript need not keep NaN payloads). Rewrites the NaNs of `out` in place.
+ */
+export const sha256CanonicalNaN = (out: Float32Array): string => {
+  const bits = new Uint32Array(out.buffer, out.byteOffset, out.length);
+  for (let i = 0; i < out.length; i++) if (out[i] !== out[i]) bits[i] = 0x7fc00000;
+  return createHash('sha256').update(new Uint8Array(out.buffer, out.byteOffset, out.byteLength)).digest('hex');
 };

@@ -1,16 +1,7 @@
 import ndarray from 'ndarray';
 import { contiguousCopy, copyStrided } from './copyStrided.js';
-import { SchedulerException } from '../errors.js';
-import { contiguousCopy as contiguousCopyChecked, copyStrided as copyStridedChecked } from './copyStrided.js';
+import { thrownBy } from '../../test-utils/thrown.js';
 import { tensor as view } from './view.js';
-const thrownBy = (call: () => unknown): unknown => {
-  try {
-    call();
-  } catch (e) {
-    return e instanceof SchedulerException ? [e.error._tag, e.error.parameter] : e;
-  }
-  return 'returned';
-};
 
 
 describe('copyStrided', () => {
@@ -49,10 +40,10 @@ describe('contiguousCopy', () => {
 describe('copyStrided and contiguousCopy on bad tensors', () => {
   const a = view(new Float32Array(8), [2, 4]);
   it('throw a SchedulerException naming the argument, never a TypeError or a partial copy', () => {
-    expect(thrownBy(() => copyStridedChecked(a, null as never))).toEqual(['InvalidTensor', 'src']);
-    expect(thrownBy(() => copyStridedChecked({} as never, a))).toEqual(['InvalidTensor', 'dst']);
-    expect(thrownBy(() => copyStridedChecked(view(new Float32Array(6), [2, 3]), a))).toEqual(['InvalidTensor', 'dst.shape']);
-    expect(thrownBy(() => contiguousCopyChecked(null as never))).toEqual(['InvalidTensor', 't']);
-    expect(thrownBy(() => contiguousCopyChecked(view(new Float32Array(4), [2, 4])))).toEqual(['InvalidTensor', 't']);
+    expect(thrownBy(() => copyStrided(a, null as never))).toEqual(['InvalidTensor', 'src']);
+    expect(thrownBy(() => copyStrided({} as never, a))).toEqual(['InvalidTensor', 'dst']);
+    expect(thrownBy(() => copyStrided(view(new Float32Array(6), [2, 3]), a))).toEqual(['InvalidTensor', 'dst.shape']);
+    expect(thrownBy(() => contiguousCopy(null as never))).toEqual(['InvalidTensor', 't']);
+    expect(thrownBy(() => contiguousCopy(view(new Float32Array(4), [2, 4])))).toEqual(['InvalidTensor', 't']);
   });
 });

@@ -1,16 +1,7 @@
 import ndarray from 'ndarray';
 import { splitChannels } from './splitChannels.js';
-import { SchedulerException } from '../errors.js';
-import { splitChannels as splitChecked } from './splitChannels.js';
+import { thrownBy } from '../../test-utils/thrown.js';
 import { tensor as view } from './view.js';
-const thrownBy = (call: () => unknown): unknown => {
-  try {
-    call();
-  } catch (e) {
-    return e instanceof SchedulerException ? [e.error._tag, e.error.parameter] : e;
-  }
-  return 'returned';
-};
 
 
 describe('splitChannels', () => {
@@ -44,6 +35,6 @@ describe('splitChannels on bad arguments', () => {
     ['a fractional count', t, 1.5, ['InvalidNumber', 'channels']],
     ['a negative count', t, -1, ['InvalidNumber', 'channels']],
   ])('%s throws a SchedulerException naming it', (_name, value, channels, expected) => {
-    expect(thrownBy(() => splitChecked(value as never, channels as number))).toEqual(expected);
+    expect(thrownBy(() => splitChannels(value as never, channels as number))).toEqual(expected);
   });
 });

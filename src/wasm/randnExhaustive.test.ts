@@ -13,31 +13,15 @@
 // for the JavaScript fix-up are counted, and must stay rare.
 import { createHash } from 'node:crypto';
 import { endianness } from 'node:os';
-import { readFixture } from '../../test-utils/fixtures.js';
+import { kOf, readAvx2NormalFixture, type Half } from '../../test-utils/avx2NormalFixture.js';
 import { scalarNormalBlock } from '../kernels/js/scalarNormal.js';
 import { CHUNK, kernels, memoryF32, stagingAt, type KernelExports } from './instance.js';
 import { normalBlocksAt } from './randnBlocks.js';
 
-type Half = 'i' | 'mix' | number;
-
-interface Sweep {
-  readonly name: string;
-  readonly first: Half;
-  readonly second: Half;
-  readonly sha256: string;
-}
-
-interface Avx2NormalFixture {
-  readonly sweepBlocks: number;
-  readonly mix: { readonly multiplier: number; readonly increment: number };
-  readonly sweeps: readonly Sweep[];
-}
-
-const fixture = readFixture<Avx2NormalFixture>('torch-avx2-normal.json');
+const fixture = readAvx2NormalFixture();
 const TWO_POW_MINUS_24 = 1 / 16777216;
 const BLOCKS = 2 ** 21; // 8 lanes each: 2^24 values of each half
 const CHUNK_BLOCKS = CHUNK / 16;
-const { imul } = Math;
 
 const instance = (): KernelExports => {
   const k = kernels();
@@ -45,8 +29,6 @@ const instance = (): KernelExports => {
   return k;
 };
 
-const kOf = (half: Half, i: number): number =>
-  half === 'i' ? i : half === 'mix' ? (imul(i, fixture.mix.multiplier) + fixture.mix.increment) & 0xffffff : half;
 
 /** Block t, lane j < 8 of a sweep has i = 8 t + j: u[j] = k(first, i) 2^-24, u[j + 8] = k(second, i) 2^-24. */
 const fillBlocks = (out: Float32Array, base: number, t0: number, blocks: number, first: Half, second: Half): void => {
@@ -54,8 +36,8 @@ const fillBlocks = (out: Float32Array, base: number, t0: number, blocks: number,
     const at = base + b * 16;
     for (let j = 0; j < 8; j++) {
       const i = (t0 + b) * 8 + j;
-      out[at + j] = kOf(first, i) * TWO_POW_MINUS_24;
-      out[at + 8 + j] = kOf(second, i) * TWO_POW_MINUS_24;
+      out[at + j] = kOf(fixture, first, i) * TWO_POW_MINUS_24;
+      out[at + 8 + j] = kOf(fixture, second, i) * TWO_POW_MINUS_24;
     }
   }
 };

@@ -7,46 +7,26 @@
 // so its cosine slots are radius(u1) for every u1; the sweep with radius exactly 1 gives t(u2) itself
 // for every u2 and both t. Equal radius and equal t make equal correctly rounded products.
 import { createHash } from 'node:crypto';
-import { readFixture } from '../../../test-utils/fixtures.js';
+import { kOf, readAvx2NormalFixture, type Sweep } from '../../../test-utils/avx2NormalFixture.js';
 import { avx2NormalBlock } from './avx2Normal.js';
 
-type Half = 'i' | 'mix' | number;
-
-interface Sweep {
-  readonly name: string;
-  readonly first: Half;
-  readonly second: Half;
-  readonly sha256: string;
-}
-
-interface Avx2NormalFixture {
-  readonly sweepBlocks: number;
-  readonly mix: { readonly multiplier: number; readonly increment: number };
-  readonly powerOfTwoRadius: { readonly k1: number; readonly radius: number };
-  readonly sweeps: readonly Sweep[];
-}
-
-const fixture = readFixture<Avx2NormalFixture>('torch-avx2-normal.json');
+const fixture = readAvx2NormalFixture();
 const TWO_POW_MINUS_24 = 1 / 16777216;
 const CHUNK_BLOCKS = 1 << 14;
-const { imul } = Math;
 
 /** The hash of one sweep: block t, lane j < 8 has i = 8 t + j; each half of the block is k = i, the mix
  *  bijection of i, or a constant; the uniform is k 2^-24. SHA-256 of the float32 outputs, in order. */
 const sweepHash = ({ first, second }: Sweep): string => {
-  const { multiplier, increment } = fixture.mix;
   const hash = createHash('sha256');
   const chunk = new Float32Array(CHUNK_BLOCKS * 16);
   const bytes = new Uint8Array(chunk.buffer);
-  const kOf = (half: Half, i: number): number =>
-    half === 'i' ? i : half === 'mix' ? (imul(i, multiplier) + increment) & 0xffffff : half;
   for (let t0 = 0; t0 < fixture.sweepBlocks; t0 += CHUNK_BLOCKS) {
     for (let b = 0; b < CHUNK_BLOCKS; b++) {
       const base = b * 16;
       for (let j = 0; j < 8; j++) {
         const i = (t0 + b) * 8 + j;
-        chunk[base + j] = kOf(first, i) * TWO_POW_MINUS_24;
-        chunk[base + 8 + j] = kOf(second, i) * TWO_POW_MINUS_24;
+        chunk[base + j] = kOf(fixture, first, i) * TWO_POW_MINUS_24;
+        chunk[base + 8 + j] = kOf(fixture, second, i) * TWO_POW_MINUS_24;
       }
       avx2NormalBlock(chunk, base);
     }

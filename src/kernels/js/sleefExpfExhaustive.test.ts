@@ -4,7 +4,7 @@
 // through torch.exp and torch.sigmoid). About 15 CPU minutes under jest (it passed in 30 wall minutes
 // on a loaded 2-core machine), so it runs only with DDPM_HEAVY=1; the fast
 // test (sleefExpf.test.ts) covers a strided 2^24 subset of the same inputs.
-import { createHash } from 'node:crypto';
+import { sha256CanonicalNaN } from '../../../test-utils/float.js';
 import { readFixture } from '../../../test-utils/fixtures.js';
 import { sleefExpf, torchSigmoidInto } from './sleefExpf.js';
 
@@ -25,14 +25,8 @@ heavy('DDPM_HEAVY: sleefExpf and the vector sigmoid on all 2^32 float32 inputs, 
   const bits = new Uint32Array(chunkSize);
   const input = new Float32Array(bits.buffer);
   const out = new Float32Array(chunkSize);
-  const outBits = new Uint32Array(out.buffer);
-  const outBytes = new Uint8Array(out.buffer);
 
-  /** The fixture's hash: little-endian float32 bits, NaN outputs written as 0x7fc00000. */
-  const hashOut = (): string => {
-    for (let i = 0; i < chunkSize; i++) if (out[i] !== out[i]) outBits[i] = 0x7fc00000;
-    return createHash('sha256').update(outBytes).digest('hex');
-  };
+  const hashOut = (): string => sha256CanonicalNaN(out);
 
   it('has 256 chunks of 2^24 inputs for each function', () => {
     expect(chunkSize * exp.length).toBe(2 ** 32);

@@ -3,7 +3,7 @@
 // +0 and every positive finite float32), each hashed against fixtures/torch-log.json
 // (scripts/fixtures/torch_log.py ran the same chunks through torch.log). Minutes under jest, so it runs
 // only with DDPM_HEAVY=1; the fast test (sleefLogf.test.ts) covers a strided 2^24 subset.
-import { createHash } from 'node:crypto';
+import { sha256CanonicalNaN } from '../../../test-utils/float.js';
 import { readFixture } from '../../../test-utils/fixtures.js';
 import { sleefLogf } from './sleefLogf.js';
 
@@ -20,14 +20,8 @@ heavy('DDPM_HEAVY: sleefLogf on all 2^32 float32 inputs, against torch.log (AVX2
   const bits = new Uint32Array(chunkSize);
   const input = new Float32Array(bits.buffer);
   const out = new Float32Array(chunkSize);
-  const outBits = new Uint32Array(out.buffer);
-  const outBytes = new Uint8Array(out.buffer);
 
-  /** The fixture's hash: little-endian float32 bits, NaN outputs written as 0x7fc00000. */
-  const hashOut = (): string => {
-    for (let i = 0; i < chunkSize; i++) if (out[i] !== out[i]) outBits[i] = 0x7fc00000;
-    return createHash('sha256').update(outBytes).digest('hex');
-  };
+  const hashOut = (): string => sha256CanonicalNaN(out);
 
   const run = (from: number, to: number): string[] => {
     const failures: string[] = [];
