@@ -6,6 +6,7 @@
 //              DDPM_BENCH_OUT   where to write the markdown (default: docs/benchmarks.md)
 //              DDPM_BENCH_SOURCE  how the library was built, for the report (default: npm run bench's build)
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -32,6 +33,7 @@ import {
   verdict,
 } from './report.mjs';
 import { defaultAlphasCumprod, libraryUrl, loadLibrary, rightOf, shapeFor, stepInputs } from './setup.mjs';
+import { runTorch, torchLoopHash, torchLoopSkipped, torchTime } from './torch.mjs';
 
 const SIZES = [768, 16_384, 65_536, 1_048_576, 16_777_216];
 const LOOP_SIZES = [16_384, 65_536];
@@ -42,6 +44,19 @@ const BATCH_SHAPE = [4, 4, 64, 64];
 const MANY_ITEMS = [8192, 8];
 const FEW_ITEMS = [8, 8192];
 const BYTES_PER_ELEMENT = 20;
+// against diffusers on torch (issue 18): the user-facing calls, WASM backend, each randn flavor
+// ('avx512' runs the same scalar kernel as 'default', so it is not measured twice)
+const TORCH_SIZES = [768, 16_384, 65_536, 262_144, 1_048_576, 16_777_216];
+const TORCH_LOOPS = [
+  { n: 16_384, steps: 100 },
+  { n: 65_536, steps: 100 },
+  { n: 1_048_576, steps: 100 },
+  { n: 65_536, steps: 1000 },
+];
+const FLAVORS = ['avx2', 'default'];
+const TORCH_STEP_T = 500;
+// seconds one torch loop may take (its estimate, and its repeats together); a longer one is skipped
+const TORCH_LOOP_BUDGET_S = 20;
 const started = performance.now();
 const log = (line) => process.stderr.write(`${line}\n`);
 const lib = await loadLibrary();
@@ -295,6 +310,72 @@ const benchAllocation = () => {
 };
 
 // ---------------------------------------------------------------------------------------------------
+// 6. what users call, against diffusers on torch: step with a generator, step at t = 0, randn, denoise
+
+const benchTorchOps = async (n) => {
+  const shape = shapeFor(n);
+  const { modelOutput, sample } = stepInputs(lib, shape);
+  const zeroCopyTensor = wasmAvailable ? rightOf(lib.allocTensor([n])) : undefined;
+  const zeroCopy = zeroCopyTensor?.data ?? new Float32Array(n);
+  const cases = [];
+  for (const cpuCapability of FLAVORS) {
+    const scheduler = rightOf(lib.setTimesteps(rightOf(lib.createScheduler({ cpuCapability })), 1000));
+    // each call draws from the generator the previous call returned, as torch's generator advances
+    let g = lib.torchGenerator(0, { cpuCapability });
+    const withGenerator = () => {
+      const r = rightOf(lib.step(scheduler, { modelOutput, timestep: TORCH_STEP_T, sample, generator: g }));
+      g = r.generator;
+      return r;
+    };
+    let h = lib.torchGenerator(1, { cpuCapability });
+    const pureRandn = () => {
+      const [x, next] = lib.randn(h, shape);
+      h = next;
+      return x;
+    };
+    cases.push(
+      [`step with a generator, ${cpuCapability}`, () => do_not_optimize(withGenerator())],
+      [`randn, ${cpuCapability}`, () => do_not_optimize(pureRandn())],
+      [`randnInto (zero-copy), ${cpuCapability}`, () => (h = lib.randnInto(zeroCopy, h))],
+    );
+    if (cpuCapability === 'default') {
+      cases.push(['step at t = 0', () => do_not_optimize(rightOf(lib.step(scheduler, { modelOutput, timestep: 0, sample })))]);
+    }
+  }
+  try {
+    return await interleaved(cases, n, 3);
+  } finally {
+    if (wasmAvailable) rightOf(lib.freeTensor(zeroCopyTensor));
+  }
+};
+
+const sha256 = (data) => createHash('sha256').update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)).digest('hex');
+
+const benchTorchLoop = async ({ n, steps }) => {
+  const shape = shapeFor(n);
+  const identity = (x) => x;
+  const cases = FLAVORS.map((cpuCapability) => {
+    const scheduler = rightOf(lib.setTimesteps(rightOf(lib.createScheduler({ cpuCapability })), steps));
+    // x_T and every step's noise from one generator seeded 0, as diffusers' seeded loop draws them
+    const run = () => {
+      const [xT, generator] = lib.randn(lib.torchGenerator(0, { cpuCapability }), shape);
+      return rightOf(lib.denoise(scheduler, identity, xT, { generator })).sample;
+    };
+    return [cpuCapability, run];
+  });
+  const hashes = Object.fromEntries(cases.map(([name, run]) => [name, sha256(run().data)]));
+  const samples = Object.fromEntries(FLAVORS.map((f) => [f, []]));
+  for (let r = 0; r < 3; r++) {
+    for (const [name, fn] of r % 2 === 0 ? cases : [...cases].reverse()) {
+      const t0 = performance.now();
+      do_not_optimize(fn());
+      samples[name].push((performance.now() - t0) * 1e6);
+    }
+  }
+  return { ...Object.fromEntries(FLAVORS.map((f) => [f, median(samples[f])])), hashes };
+};
+
+// ---------------------------------------------------------------------------------------------------
 // the run
 
 const machine = () => {
@@ -325,6 +406,9 @@ const numpy = runNumpy({
   loop: { sizes: LOOP_SIZES, steps: LOOP_STEPS, repeats: 3 },
 });
 if (numpy.skipped !== undefined) log(`numpy skipped: ${numpy.skipped}`);
+log('diffusers on torch peer ...');
+const torch = runTorch({ sizes: TORCH_SIZES, minTime: 0.25, loops: TORCH_LOOPS, repeats: 3, budget: TORCH_LOOP_BUDGET_S }, numpyEnv());
+if (torch.skipped !== undefined) log(`diffusers on torch skipped: ${torch.skipped}`);
 
 const step = {};
 for (const n of SIZES) {
@@ -339,6 +423,26 @@ const loops = {};
 for (const n of LOOP_SIZES) {
   log(`sampling loop, ${n} elements ...`);
   loops[n] = await benchLoop(n);
+}
+// the user-facing calls beside torch's, on the WASM backend (the JS one where this build has no WASM)
+const torchOps = {};
+const torchLoops = [];
+if (torch.skipped === undefined) {
+  useBackend(wasmAvailable ? 'wasm' : 'js');
+  try {
+    // room for the largest zero-copy randn target (the default arena is 64 MiB); no WASM tensor is live here
+    if (wasmAvailable) rightOf(lib.reserveTensorMemory(Math.max(64 << 20, 4 * Math.max(...TORCH_SIZES) + (8 << 20))));
+    for (const n of TORCH_SIZES) {
+      log(`user-facing calls against torch, ${n} elements ...`);
+      torchOps[n] = await benchTorchOps(n);
+    }
+    for (const loop of TORCH_LOOPS) {
+      log(`denoise against torch, ${loop.steps} steps, ${loop.n} elements ...`);
+      torchLoops.push({ ...loop, ...(await benchTorchLoop(loop)) });
+    }
+  } finally {
+    useBackend('js');
+  }
 }
 log('allocation ...');
 const allocation = benchAllocation();
@@ -355,6 +459,7 @@ if (wasmAvailable && wasmProblem === undefined && existsSync(wasmBench)) {
   backends = run.status === 0 ? run.stdout.trim() : `bench/wasm.mjs failed: ${run.stderr.trim().split('\n').pop()}`;
 }
 const elapsed = (performance.now() - started) / 1000;
+const loadAtEnd = os.loadavg().map((x) => x.toFixed(2)).join(', ');
 
 // ---------------------------------------------------------------------------------------------------
 // tables
@@ -451,6 +556,71 @@ const loopHeaders = ['elements', 'denoise (pure)', 'Into loop', 'numpy diffusers
 const allocationRows = allocation.map((a) => [a.name, formatBytes(a.external), formatBytes(a.heap), String(a.collections)]);
 const allocationHeaders = [`per step, ${formatCount(allocation[0].n)} elements, ${allocation[0].calls} steps`, 'ArrayBuffer bytes', 'JS heap bytes', 'collections'];
 
+// against diffusers on torch: ours / torch, below 1 is faster than torch
+const torchCores = torch.cores ?? os.cpus().length;
+const torchRows = [];
+const torchGrowth = [];
+const torchLoopRows = [];
+const torchTargets = [];
+if (torch.skipped === undefined) {
+  const pairs = [
+    ...FLAVORS.map((f) => [`step with a generator, ${f}`, 'step with a generator']),
+    ['step at t = 0', 'step at t = 0'],
+    ...FLAVORS.map((f) => [`randn, ${f}`, 'randn']),
+    ...FLAVORS.map((f) => [`randnInto (zero-copy), ${f}`, 'randn (out=)']),
+  ];
+  for (const n of [16_384, 65_536, 1_048_576].filter((x) => TORCH_SIZES.includes(x))) {
+    for (const [ours, theirs] of pairs) {
+      const t1 = torchTime(torch, 1, 'ops', theirs, n);
+      const tN = torchTime(torch, torchCores, 'ops', theirs, n);
+      const us = torchOps[n][ours];
+      torchRows.push([formatCount(n), ours, `torch ${theirs}`, formatTime(us), formatTime(t1), formatTime(tN), formatRatio(us / t1), formatRatio(us / tN)]);
+    }
+  }
+  const perElement = (ns, n) => (Number.isFinite(ns) ? `${(ns / n).toFixed(2)}` : 'n/a');
+  for (const n of TORCH_SIZES) {
+    const o = torchOps[n];
+    const t = (c) => torchTime(torch, 1, 'ops', c, n);
+    torchGrowth.push([
+      formatCount(n),
+      perElement(o['step with a generator, avx2'], n), perElement(t('step with a generator'), n), formatRatio(o['step with a generator, avx2'] / t('step with a generator')),
+      perElement(o['step at t = 0'], n), perElement(t('step at t = 0'), n), formatRatio(o['step at t = 0'] / t('step at t = 0')),
+      perElement(o['randn, avx2'], n), perElement(o['randn, default'], n), perElement(t('randn'), n),
+      formatRatio(o['randn, avx2'] / t('randn')), formatRatio(o['randn, default'] / t('randn')),
+    ]);
+  }
+  for (const loop of torchLoops) {
+    const t1 = torchTime(torch, 1, 'loops', 'loop', loop.n, loop.steps);
+    const tN = torchTime(torch, torchCores, 'loops', 'loop', loop.n, loop.steps);
+    const reference = torchLoopHash(torch, 1, loop.n, loop.steps);
+    const skipped = torchLoopSkipped(torch, torchCores, loop.n, loop.steps);
+    if (skipped !== undefined) log(`torch at ${torchCores} threads skipped the ${loop.steps}-step loop at ${loop.n}: ${skipped}`);
+    const same = FLAVORS.filter((f) => loop.hashes[f] === reference);
+    torchLoopRows.push([
+      formatCount(loop.n), String(loop.steps),
+      ...FLAVORS.map((f) => formatTime(loop[f])), formatTime(t1), formatTime(tN),
+      ...FLAVORS.map((f) => formatRatio(loop[f] / t1)), ...FLAVORS.map((f) => formatRatio(loop[f] / tN)),
+      same.length === 0 ? 'none' : same.join(', '),
+    ]);
+    if (loop.steps === 100) {
+      const limit = loop.n === 65_536 ? 0.4 : 0.5;
+      for (const f of FLAVORS) {
+        const r = loop[f] / t1;
+        torchTargets.push([`denoise, 100 steps, ${formatCount(loop.n)}, ${f}: ${1 / limit}x faster than torch (1 thread)`, `<= ${limit.toFixed(2)}x`, formatRatio(r), verdict(r, limit, '<=').text]);
+      }
+    }
+  }
+  if (torchOps[65_536] !== undefined) {
+    for (const [ours, theirs] of [...FLAVORS.map((f) => [`randn, ${f}`, 'randn']), ...FLAVORS.map((f) => [`randnInto (zero-copy), ${f}`, 'randn (out=)'])]) {
+      const r = torchOps[65_536][ours] / torchTime(torch, 1, 'ops', theirs, 65_536);
+      torchTargets.push([`${ours} against torch ${theirs} (1 thread), 65 536: 1.25x faster`, '<= 0.80x', formatRatio(r), verdict(r, 0.8, '<=').text]);
+    }
+  }
+}
+const torchRowHeaders = ['elements', 'ours (WASM backend)', 'torch', 'ours', 'torch, 1 thread', `torch, ${torchCores} threads`, 'ours / torch 1', `ours / torch ${torchCores}`];
+const torchGrowthHeaders = ['elements', 'step+gen ours (avx2)', 'step+gen torch', 'ratio', 'step t=0 ours', 'step t=0 torch', 'ratio', 'randn ours avx2', 'randn ours default', 'randn torch', 'avx2 / torch', 'default / torch'];
+const torchLoopHeaders = ['elements', 'steps', ...FLAVORS.map((f) => `denoise, ${f}`), 'torch, 1 thread', `torch, ${torchCores} threads`, ...FLAVORS.map((f) => `${f} / torch 1`), ...FLAVORS.map((f) => `${f} / torch ${torchCores}`), "flavors with torch's bits"];
+
 // ---------------------------------------------------------------------------------------------------
 // print and write
 
@@ -462,6 +632,14 @@ const sections = [
   ['Gaussian noise', randomHeaders, randomRows],
   [`Seeded sampling loop, ${LOOP_STEPS} steps, scheduler work only`, loopHeaders, loopRows],
   ['Bytes allocated per step', allocationHeaders, allocationRows],
+  ...(torch.skipped !== undefined
+    ? []
+    : [
+        ['Against diffusers on torch: issue 18 targets (ours / torch, one thread; below 1 is faster)', targetHeaders, torchTargets],
+        ['Against diffusers on torch: the user-facing calls (ours / torch; below 1 is faster)', torchRowHeaders, torchRows],
+        ['Against diffusers on torch: ns per element by element count (torch at one thread)', torchGrowthHeaders, torchGrowth],
+        ['Against diffusers on torch: seeded sampling loops, identity model', torchLoopHeaders, torchLoopRows],
+      ]),
 ];
 for (const [title, headers, rows] of sections) console.log(`\n${title}\n${textTable(headers, rows)}`);
 if (backends !== '') console.log(`\nBoth backends (bench/wasm.mjs)\n${backends}`);
@@ -473,6 +651,10 @@ const numpyLine =
   numpy.skipped === undefined
     ? `numpy ${numpy.numpy} (python3, spawned by the harness with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset in its environment only, because those overrides slow numpy on some processors)`
     : `numpy: skipped (${numpy.skipped})`;
+const torchLine =
+  torch.skipped === undefined
+    ? `torch ${torch.torch} (${torch.python}, spawned by the harness like numpy; ATEN_CPU_CAPABILITY ${torch.capability}), running diffusers' own scheduling_ddpm.py (commit ${torch.diffusers.commit}, sha256 ${torch.diffusers.sha256.slice(0, 12)}, ${torch.source}) through scripts/fixtures/diffusers_stub.py, at 1 and ${torchCores} threads`
+    : `diffusers on torch: skipped (${torch.skipped})`;
 
 const markdown = `# Benchmarks
 
@@ -485,8 +667,9 @@ the end comes from \`bench/notes.md\`.
 - Library: ${process.env.DDPM_BENCH_SOURCE ?? 'dist/esm, built by npm run bench from the working tree'}
 - Node ${env.node}, mitata ${JSON.parse(readFileSync(new URL('../node_modules/mitata/package.json', import.meta.url), 'utf8')).version}
 - ${numpyLine}
-- Whole run: ${elapsed.toFixed(0)} s
-- Backend: ${hasBackends ? `JavaScript for every figure except the "Into (wasm)" column and the last section (WebAssembly SIMD ${wasmAvailable ? 'available' : 'not available'} here${wasmProblem === undefined ? '' : `; ${wasmProblem}`})` : 'JavaScript (this build has no other)'}
+- ${torchLine}
+- Whole run: ${elapsed.toFixed(0)} s; load average at the end ${loadAtEnd}
+- Backend: ${hasBackends ? `JavaScript for every figure except the "Into (wasm)" column, the sections against diffusers on torch and the last section (WebAssembly SIMD ${wasmAvailable ? 'available' : 'not available'} here${wasmProblem === undefined ? '' : `; ${wasmProblem}`})` : 'JavaScript (this build has no other)'}
 
 How to read it: every figure is a median (mitata's p50 for JS, the median of repeated
 \`time.perf_counter_ns\` calls for numpy), and every comparison is a ratio of two figures measured in the same
@@ -517,6 +700,18 @@ sampling loops start from randn with seed 0 and use the identity as the model in
 draws its noise with the PyTorch-compatible generator, numpy with its own \`default_rng\`. Allocation is
 counted by V8 (a GCProfiler session adds what each collection freed back to the heap difference) in a
 child process run with \`--expose-gc --no-concurrent-array-buffer-sweeping\`.
+
+Against diffusers on torch (issue 18): the peer (bench/torch_peer.py, found and spawned by bench/torch.mjs)
+runs diffusers' \`DDPMScheduler\` with its defaults on torch's CPU, first with \`torch.set_num_threads(1)\`,
+then with every core, and the library runs the same calls on its WASM backend with each \`cpuCapability\`
+flavor whose noise differs ('avx2', torch's AVX2 kernel, and 'default', the scalar one that 'avx512' shares):
+\`step\` at timestep ${TORCH_STEP_T} of 1000 with a generator (noise drawn; each call draws from the generator the
+previous one advanced), \`step\` at t = 0 (no noise), \`randn\` (a new tensor; torch.randn) and \`randnInto\` into a
+WASM-allocated array (torch.randn with \`out=\`), and the seeded loop: x_T and every step's noise from one
+generator seeded 0, the identity as the model, \`denoise\` against diffusers' \`for t in timesteps: step(...)\`.
+The last column of the loop table names the flavors whose final sample has the SHA-256 of torch's (at one
+thread). The peer skips a loop it estimates (from its previous loop's cost per element and step) to take over
+${TORCH_LOOP_BUDGET_S} s, and stops repeating one after ${TORCH_LOOP_BUDGET_S} s: its time reads n/a.
 
 ${backends === '' ? '' : `## Both backends at 65 536 elements (bench/wasm.mjs, run by the harness)\n\n${backends}\n\n`}${notes === '' ? '' : `## Analysis\n\n${notes}\n`}`;
 

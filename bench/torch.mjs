@@ -1,0 +1,86 @@
+// diffusers on PyTorch's CPU as a peer of the benchmarks: finds an interpreter with torch and diffusers'
+// scheduler source, spawns bench/torch_peer.py once with every request, and returns its timings, or
+// { skipped } with one line saying why (the bench runs without it).
+//
+// Environment: TORCH_PYTHON      an interpreter to try first (then /usr/bin/python3, then python3 on PATH)
+//              DIFFUSERS_SRC     a folder holding scheduling_ddpm.py and scheduling_ddim.py, or a diffusers
+//                                checkout (see scripts/fixtures/diffusers_stub.py)
+//              DIFFUSERS_GIT_DIR when DIFFUSERS_SRC is unset, a diffusers git repository (bare or not) whose
+//                                HEAD's two scheduler files are extracted into a temporary folder outside
+//                                this repository, removed afterwards (default: the mirror below, if present)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const MIRROR = '/work/.mirror/huggingface+diffusers/repo';
+const SCHEDULER_FILES = ['src/diffusers/schedulers/scheduling_ddpm.py', 'src/diffusers/schedulers/scheduling_ddim.py'];
+
+const lastLine = (text) => (text ?? '').trim().split('\n').pop();
+
+/** The first candidate interpreter that imports torch, or the reason none does. */
+const torchPython = (env) => {
+  const candidates = [...new Set([process.env.TORCH_PYTHON, '/usr/bin/python3', 'python3'].filter(Boolean))];
+  const tried = [];
+  for (const python of candidates) {
+    const probe = spawnSync(python, ['-c', 'import torch'], { env, encoding: 'utf8' });
+    if (probe.error === undefined && probe.status === 0) return { python };
+    tried.push(`${python}: ${probe.error?.code ?? lastLine(probe.stderr)}`);
+  }
+  return { skipped: `no interpreter imports torch (${tried.join('; ')})` };
+};
+
+/** DIFFUSERS_SRC, or the two scheduler files of a git repository's HEAD extracted into a temporary folder. */
+const diffusersSource = () => {
+  if (process.env.DIFFUSERS_SRC) return { folder: process.env.DIFFUSERS_SRC, commit: process.env.DIFFUSERS_COMMIT };
+  const gitDir = process.env.DIFFUSERS_GIT_DIR ?? MIRROR;
+  if (!existsSync(gitDir)) return { skipped: `DIFFUSERS_SRC is unset and there is no diffusers repository at ${gitDir}` };
+  const git = (...args) => spawnSync('git', ['--git-dir', gitDir, ...args], { encoding: 'buffer', maxBuffer: 1 << 26 });
+  const rev = git('rev-parse', 'HEAD^{commit}');
+  if (rev.status !== 0) return { skipped: `git rev-parse failed in ${gitDir}: ${lastLine(rev.stderr?.toString())}` };
+  const commit = rev.stdout.toString().trim();
+  const archive = git('archive', commit, ...SCHEDULER_FILES);
+  if (archive.status !== 0) return { skipped: `git archive of the scheduler files failed: ${lastLine(archive.stderr?.toString())}` };
+  const folder = mkdtempSync(join(os.tmpdir(), 'diffusers-src-'));
+  const untar = spawnSync('tar', ['x', '-C', folder], { input: archive.stdout });
+  if (untar.status !== 0) {
+    rmSync(folder, { recursive: true, force: true });
+    return { skipped: `extracting the scheduler files failed: ${lastLine(untar.stderr?.toString())}` };
+  }
+  return { folder, commit, temporary: true };
+};
+
+/**
+ * Runs the torch peer with `request` ({ sizes, minTime, loops: [{ n, steps }], repeats, budget }) in `env`.
+ * Returns its JSON plus `python` and the diffusers `source`, or `{ skipped }`.
+ */
+export const runTorch = (request, env) => {
+  const interpreter = torchPython(env);
+  if (interpreter.skipped !== undefined) return interpreter;
+  const source = diffusersSource();
+  if (source.skipped !== undefined) return source;
+  try {
+    const script = fileURLToPath(new URL('./torch_peer.py', import.meta.url));
+    const childEnv = { ...env, DIFFUSERS_SRC: source.folder, ...(source.commit ? { DIFFUSERS_COMMIT: source.commit } : {}) };
+    const run = spawnSync(interpreter.python, [script, JSON.stringify(request)], { env: childEnv, encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (run.error !== undefined || run.status !== 0) {
+      return { skipped: `the torch peer failed (${interpreter.python}): ${run.error?.message ?? lastLine(run.stderr)}` };
+    }
+    return { ...JSON.parse(run.stdout), python: interpreter.python, source: source.temporary ? `extracted from ${process.env.DIFFUSERS_GIT_DIR ?? MIRROR}` : source.folder };
+  } finally {
+    if (source.temporary) rmSync(source.folder, { recursive: true, force: true });
+  }
+};
+
+/** The peer's median for one case at one thread count (NaN when absent). */
+export const torchTime = (torch, threads, section, caseName, n, steps) =>
+  torch.threads?.[String(threads)]?.[section]?.find((r) => r.case === caseName && r.n === n && (steps === undefined || r.steps === steps))?.ns ?? NaN;
+
+/** Why the peer skipped one loop, if it did. */
+export const torchLoopSkipped = (torch, threads, n, steps) =>
+  torch.threads?.[String(threads)]?.loops?.find((r) => r.n === n && r.steps === steps)?.skipped;
+
+/** The SHA-256 of the peer's final sample of one loop at one thread count. */
+export const torchLoopHash = (torch, threads, n, steps) =>
+  torch.threads?.[String(threads)]?.loops?.find((r) => r.n === n && r.steps === steps)?.sha256;
