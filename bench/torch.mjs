@@ -7,14 +7,13 @@
 //                                checkout (see scripts/fixtures/diffusers_stub.py)
 //              DIFFUSERS_GIT_DIR when DIFFUSERS_SRC is unset, a diffusers git repository (bare or not) whose
 //                                HEAD's two scheduler files are extracted into a temporary folder outside
-//                                this repository, removed afterwards (default: the mirror below, if present)
+//                                this repository, removed afterwards (DIFFUSERS_GIT_DIR: a diffusers git directory, bare or not)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const MIRROR = '/work/.mirror/huggingface+diffusers/repo';
 const SCHEDULER_FILES = ['src/diffusers/schedulers/scheduling_ddpm.py', 'src/diffusers/schedulers/scheduling_ddim.py'];
 
 const lastLine = (text) => (text ?? '').trim().split('\n').pop();
@@ -34,8 +33,10 @@ const torchPython = (env) => {
 /** DIFFUSERS_SRC, or the two scheduler files of a git repository's HEAD extracted into a temporary folder. */
 const diffusersSource = () => {
   if (process.env.DIFFUSERS_SRC) return { folder: process.env.DIFFUSERS_SRC, commit: process.env.DIFFUSERS_COMMIT };
-  const gitDir = process.env.DIFFUSERS_GIT_DIR ?? MIRROR;
-  if (!existsSync(gitDir)) return { skipped: `DIFFUSERS_SRC is unset and there is no diffusers repository at ${gitDir}` };
+  const gitDir = process.env.DIFFUSERS_GIT_DIR;
+  if (gitDir === undefined || !existsSync(gitDir)) {
+    return { skipped: `neither DIFFUSERS_SRC nor DIFFUSERS_GIT_DIR names a diffusers source (DIFFUSERS_GIT_DIR=${gitDir ?? 'unset'})` };
+  }
   const git = (...args) => spawnSync('git', ['--git-dir', gitDir, ...args], { encoding: 'buffer', maxBuffer: 1 << 26 });
   const rev = git('rev-parse', 'HEAD^{commit}');
   if (rev.status !== 0) return { skipped: `git rev-parse failed in ${gitDir}: ${lastLine(rev.stderr?.toString())}` };
@@ -67,7 +68,7 @@ export const runTorch = (request, env) => {
     if (run.error !== undefined || run.status !== 0) {
       return { skipped: `the torch peer failed (${interpreter.python}): ${run.error?.message ?? lastLine(run.stderr)}` };
     }
-    return { ...JSON.parse(run.stdout), python: interpreter.python, source: source.temporary ? `extracted from ${process.env.DIFFUSERS_GIT_DIR ?? MIRROR}` : source.folder };
+    return { ...JSON.parse(run.stdout), python: interpreter.python, source: source.temporary ? 'extracted from the git directory DIFFUSERS_GIT_DIR names' : 'from DIFFUSERS_SRC' };
   } finally {
     if (source.temporary) rmSync(source.folder, { recursive: true, force: true });
   }
