@@ -22,22 +22,9 @@ sys.path.append(FIXTURES)
 
 import torch  # noqa: E402
 from diffusers_stub import load  # noqa: E402
+from numpy_peer import timed  # noqa: E402  (the numpy peer's timing loop, one definition)
 
 TIMESTEP = 500
-
-
-def timed(fn, min_time, min_samples, max_samples):
-    """Median ns per call: one warm-up call, then calls until both min_time seconds and min_samples are reached."""
-    fn()
-    samples = []
-    total = 0.0
-    while len(samples) < max_samples and (len(samples) < min_samples or total < min_time):
-        t0 = time.perf_counter_ns()
-        fn()
-        dt = time.perf_counter_ns() - t0
-        samples.append(dt)
-        total += dt / 1e9
-    return float(statistics.median(samples)), len(samples)
 
 
 def shape_for(n):

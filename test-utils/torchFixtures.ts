@@ -422,3 +422,13 @@ export const stepCaseName = (c: TorchStepCase): string =>
   `#${c.id} ${c.group} ${c.schedule} ${c.config.predictionType ?? 'epsilon'} ${c.config.varianceType ?? 'fixed_small'} ${c.clipMode}` +
   `${c.setTimesteps === null ? '' : ` ${'steps' in c.setTimesteps ? `${c.config.timestepSpacing ?? 'leading'} ${c.setTimesteps.steps}` : 'custom'}`}` +
   ` t=${c.timestep}${c.generator.perItem ? ` items ${c.generator.seeds.join(',')}` : ''}`;
+
+/**
+ * The config of one of step.json's named schedules, as `createScheduler` takes it: torch's betas as
+ * `trainedBetas` where they come from a linspace (the rescale stays the library's).
+ */
+export const scheduleConfig = (torch: TorchStepFixture, name: string, flavor: TorchFlavor): Partial<DDPMConfig> => {
+  const schedule = torch.schedules[name];
+  if (schedule === undefined) throw new Error(`no schedule ${name}`);
+  return torchConfig(schedule.config, schedule.trainedBetas, flavor);
+};

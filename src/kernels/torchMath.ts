@@ -44,28 +44,16 @@ export const expKindOf = (capability: CpuCapability): ExpKind => (capability ===
 export const expOfKind = (kind: ExpKind): ((x: number) => number) => (kind === EXP_SLEEF ? sleefExpf : expf);
 
 /**
- * `torch.exp` of a float32 value (a 0-d tensor, or one element of a contiguous tensor) on a kernel family.
+ * `torch.log` of a float32 value (a 0-d tensor, or one element of a tensor) on a kernel family, as a
+ * function: glibc's `logf` on the default build, Sleef's `logf_u10` on AVX2 and AVX512 builds.
  *
  * @example
  * ```ts
- * torchExpf('default', Math.fround(0.5)) // glibc's expf(0.5)
+ * const log = logOf('avx2'); log(Math.fround(0.5))
  * ```
  * @internal
  */
-export const torchExpf = (capability: CpuCapability, x: number): number => expOfKind(expKindOf(capability))(x);
-
-/**
- * `torch.log` of a float32 value (a 0-d tensor, or one element of a tensor) on a kernel family:
- * glibc's `logf` on the default build, Sleef's `logf_u10` on AVX2 and AVX512 builds.
- *
- * @example
- * ```ts
- * torchLogf('default', Math.fround(0.02)) // glibc's logf(0.02)
- * torchLogf('avx2', Math.fround(0.02))    // Sleef's
- * ```
- * @internal
- */
-export const torchLogf = (capability: CpuCapability, x: number): number => (capability === 'default' ? logf(x) : sleefLogf(x));
+export const logOf = (capability: CpuCapability): ((x: number) => number) => (capability === 'default' ? logf : sleefLogf);
 
 /**
  * `torch.sigmoid` of a contiguous float32 tensor on a kernel family, into `out` (torch's per-element

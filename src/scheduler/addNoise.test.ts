@@ -3,7 +3,7 @@ import { deterministicTensor, unwrap } from '../../test-utils/diffusersTest.js';
 import { addNoiseWith } from '../step/index.js';
 import { addNoise } from './addNoise.js';
 import { createScheduler } from './scheduler.js';
-import { TORCH_FLAVORS, bitDifference, tensorOfFixture, torchConfig, torchStep } from '../../test-utils/torchFixtures.js';
+import { TORCH_FLAVORS, bitDifference, scheduleConfig, tensorOfFixture, torchStep } from '../../test-utils/torchFixtures.js';
 
 describe.each(TORCH_FLAVORS.map((flavor) => [flavor] as const))("addNoise against diffusers' add_noise on torch 1.13 (fixtures/torch/%s/step.json)", (flavor) => {
   const torch = torchStep(flavor);
@@ -11,10 +11,7 @@ describe.each(TORCH_FLAVORS.map((flavor) => [flavor] as const))("addNoise agains
   const noise = tensorOfFixture(torch.noise, torch.shape);
 
   it.each(torch.addNoise.map((c) => [c.schedule, c.timesteps, c] as const))("'%s' at timesteps %p: torch's float32 values bit for bit", (_schedule, timesteps, c) => {
-    const schedule = torch.schedules[c.schedule];
-    if (schedule === undefined) throw new Error(`no schedule ${c.schedule}`);
-    // the config, with torch's betas as trainedBetas where they come from a linspace (the rescale is the library's)
-    const s = unwrap(createScheduler(torchConfig(schedule.config, schedule.trainedBetas, flavor)));
+    const s = unwrap(createScheduler(scheduleConfig(torch, c.schedule, flavor)));
     expect(bitDifference(unwrap(addNoise(s, sample, noise, timesteps)).data, c.noisy)).toBeNull();
   });
 });

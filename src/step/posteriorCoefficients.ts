@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { schedulerError, type SchedulerError } from '../errors.js';
 import type { PosteriorCoefficients, Table, VarianceType } from './types.js';
 import { roundingOf } from '../kernels/posteriorElement.js';
-import { torchExpf, torchLogf } from '../kernels/torchMath.js';
+import { expKindOf, expOfKind, logOf } from '../kernels/torchMath.js';
 import { DEFAULT_CPU_CAPABILITY, validateCpuCapability, type CpuCapability } from '../cpuCapability.js';
 import { checkTable, checkVarianceType } from './checks.js';
 
@@ -25,8 +25,8 @@ export const coefficientsOf = (
   const float32 = !(alphasCumprod instanceof Float64Array);
   const r = roundingOf(float32);
   // torch.log / torch.exp of a float32 0-d tensor: glibc's or Sleef's by kernel family
-  const log = float32 ? (x: number) => torchLogf(capability, x) : Math.log;
-  const exp = float32 ? (x: number) => torchExpf(capability, x) : Math.exp;
+  const log = float32 ? logOf(capability) : Math.log;
+  const exp = float32 ? expOfKind(expKindOf(capability)) : Math.exp;
   // 1. alphas and betas: alphaBar_t, alphaBar_prev (1 before the first step), and their complements
   const alphaProdT = alphasCumprod[timestep] as number;
   const alphaProdTPrev = prevTimestep >= 0 ? (alphasCumprod[prevTimestep] as number) : 1;
