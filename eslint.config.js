@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'cli/dist/**', 'node_modules/**', 'docs/api/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'cli/dist/**', 'examples/browser/dist/**', 'node_modules/**', 'docs/api/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
