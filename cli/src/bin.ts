@@ -6,9 +6,12 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { main } from './main.js';
 import { nodeIo } from './nodeIo.js';
 
 // the package's own package.json, one folder above src/ and dist/ alike
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-process.exitCode = await main(process.argv.slice(2), nodeIo(version));
+// the package's trained network, beside src/ and dist/
+const modelDir = fileURLToPath(new URL('../models/digits/', import.meta.url));
+process.exitCode = await main(process.argv.slice(2), { ...nodeIo(version), modelDir });

@@ -14,6 +14,6 @@ describe('lineProgress', () => {
     p.update(3);
     clock += 100;
     p.stop();
-    expect(lines).toEqual(['denoising: 0/4 steps, 0.0 s\n', 'denoising: 2/4 steps, 1.1 s\n', 'denoising: 3/4 steps, 1.3 s\n']);
+    expect(lines).toEqual(['denoising: 0/4 steps, 0.0 s\n', 'denoising: 2/4 steps, 1.1 s, 1.8 steps/s\n', 'denoising: 3/4 steps, 1.3 s, 2.3 steps/s\n']);
   });
 });

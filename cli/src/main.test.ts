@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import { schedulerError } from 'ddpm-scheduler';
 import { main } from './main.js';
 
 const run = async (argv: string[]) => {
@@ -43,10 +45,24 @@ describe('main', () => {
     expect(JSON.parse(r.stdout).schedules[0].rows[999].t).toBe(999);
   });
 
-  it('runs the demo and names the files it wrote and the quality figure', async () => {
+  it('needs a model folder for the network demo, and says how to get ONNX Runtime when it cannot load', async () => {
+    const none = await run(['demo', '--steps', '2']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('--model: received nothing');
+    const err: string[] = [];
+    const code = await main(['demo', '--steps', '2', '--model', 'm'], {
+      stdout: () => undefined,
+      stderr: (s) => err.push(s),
+      loadOrt: async () => E.left(schedulerError('IoError', 'onnxruntime-node', 'not installed', 'onnxruntime-node installed')),
+    });
+    expect(code).toBe(1);
+    expect(err.join('')).toContain('onnxruntime-node: received "not installed"');
+  });
+
+  it('runs the exact demo and names the files it wrote and the quality figure', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ddpm-main-'));
     try {
-      const r = await run(['demo', '--steps', '10', '--samples', '2', '--out', dir]);
+      const r = await run(['demo', '--exact', '--steps', '10', '--samples', '2', '--out', dir]);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain(`wrote ${join(dir, 'samples.png')}`);
       expect(r.stdout).toContain(`wrote ${join(dir, 'trajectory.png')}`);
@@ -55,5 +71,5 @@ describe('main', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 60_000);
 });

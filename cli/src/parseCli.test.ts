@@ -81,9 +81,13 @@ describe('parseCli', () => {
   });
 
   it('reads demo with its defaults and options', () => {
-    expect(parseCli(['demo'])).toEqual(E.right({ command: 'demo', steps: 1000, samples: 32, seed: 0n, out: 'demo-output' }));
+    expect(parseCli(['demo'])).toEqual(E.right({ command: 'demo', steps: 1000, samples: 64, seed: 0n, out: 'demo-output', exact: false }));
     expect(parseCli(['demo', '--steps', '50', '--spacing', 'linspace', '--seed=-3', '--out', 'x', '--config', 'c.json', '--samples', '4'])).toEqual(
-      E.right({ command: 'demo', steps: 50, spacing: 'linspace', seed: -3n, out: 'x', config: 'c.json', samples: 4 }),
+      E.right({ command: 'demo', steps: 50, spacing: 'linspace', seed: -3n, out: 'x', config: 'c.json', samples: 4, exact: false }),
+    );
+    expect(parseCli(['demo', '--exact'])).toEqual(E.right({ command: 'demo', steps: 1000, samples: 64, seed: 0n, out: 'demo-output', exact: true }));
+    expect(parseCli(['demo', '--model', 'm', '--prediction-type', 'v_prediction', '--cpu-capability', 'avx2'])).toEqual(
+      E.right({ command: 'demo', steps: 1000, samples: 64, seed: 0n, out: 'demo-output', exact: false, model: 'm', predictionType: 'v_prediction', cpuCapability: 'avx2' }),
     );
     const big = parseCli(['demo', '--seed', '18446744073709551615']);
     expect(E.isRight(big) && big.right.command === 'demo' && big.right.seed).toBe(18446744073709551615n);
@@ -100,6 +104,11 @@ describe('parseCli', () => {
     expect(left(['demo', '--seed', '1.5']).message).toBe('--seed: received "1.5"; allowed: an integer, as torch.manual_seed takes');
     expect(left(['demo', '--samples=0']).parameter).toBe('--samples');
     expect(left(['demo', '--out', '']).parameter).toBe('--out');
+    expect(left(['demo', '--model', ' ']).parameter).toBe('--model');
+    expect(left(['demo', '--exact', '--model', 'm']).parameter).toBe('--model');
+    expect(left(['demo', '--exact', '--prediction-type', 'sample']).parameter).toBe('--prediction-type');
+    expect(left(['demo', '--prediction-type', 'eps']).message).toBe('--prediction-type: received "eps"; allowed: one of epsilon, sample, v_prediction');
+    expect(left(['demo', '--cpu-capability', 'neon']).message).toBe('--cpu-capability: received "neon"; allowed: one of default, avx2, avx512');
   });
 
   it('refuses unknown commands, unknown options, missing values and positionals', () => {

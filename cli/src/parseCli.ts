@@ -1,6 +1,17 @@
 import { parseArgs } from 'node:util';
 import * as E from 'fp-ts/lib/Either.js';
-import { BETA_SCHEDULES, schedulerError, TIMESTEP_SPACINGS, type BetaSchedule, type SchedulerError, type TimestepSpacing } from 'ddpm-scheduler';
+import {
+  BETA_SCHEDULES,
+  CPU_CAPABILITIES,
+  PREDICTION_TYPES,
+  schedulerError,
+  TIMESTEP_SPACINGS,
+  type BetaSchedule,
+  type CpuCapability,
+  type PredictionType,
+  type SchedulerError,
+  type TimestepSpacing,
+} from 'ddpm-scheduler';
 
 /** The formats of `ddpm-scheduler schedule`. */
 export const SCHEDULE_FORMATS = Object.freeze(['table', 'json', 'svg'] as const);
@@ -41,6 +52,14 @@ export interface DemoCommand {
   readonly out: string;
   readonly config?: string;
   readonly samples: number;
+  /** `--exact`: sample the exact denoiser of the glyph set instead of the trained network. */
+  readonly exact: boolean;
+  /** `--model`: the network's folder (default: the package's models/digits). */
+  readonly model?: string;
+  /** `--prediction-type`: the target the network's epsilon is converted to (network demo only). */
+  readonly predictionType?: PredictionType;
+  /** `--cpu-capability`: the torch CPU flavor of the noise (default the library's, avx512). */
+  readonly cpuCapability?: CpuCapability;
 }
 
 /** `--help`, or no command at all: the text to print. */
@@ -67,7 +86,8 @@ export const USAGE = `Usage: ddpm-scheduler <command> [options]
 
 Commands:
   schedule   print t, beta, alphaBar, SNR and log-SNR per timestep of one or several schedules
-  demo       sample 16x16 digit glyphs with the exact denoiser; write PNG grids and an SVG of the schedule
+  demo       sample 16x16 digits from the trained network (ONNX Runtime) or, with --exact, the exact
+             denoiser of the glyph set; write PNG grids, an SVG of the schedule and a report
 
 schedule options:
   --config <file>             a diffusers scheduler_config.json (or a folder holding one); repeat to compare
@@ -88,8 +108,16 @@ demo options:
   --spacing <s>               ${TIMESTEP_SPACINGS.join(' | ')} (default: the config's)
   --seed <n>                  torch.manual_seed of the noise (default 0)
   --out <dir>                 where to write the pictures (default demo-output)
-  --config <file>             a scheduler_config.json to sample with (default: diffusers' defaults)
-  --samples <n>               how many samples (default 32, at most ${MAX_SAMPLES})
+  --samples <n>               how many samples (default 64, at most ${MAX_SAMPLES})
+  --config <file>             a scheduler_config.json to sample with (default: the model's; with
+                              --exact, diffusers' defaults)
+  --model <dir>               the network's folder: unet.onnx, classifier.onnx, scheduler_config.json,
+                              train-images.png (default: the one this package ships)
+  --prediction-type <p>       ${PREDICTION_TYPES.join(' | ')}: convert the network's epsilon to this
+                              target and sample with a scheduler of that type (default epsilon)
+  --cpu-capability <c>        ${CPU_CAPABILITIES.join(' | ')}: the torch CPU build whose randn to
+                              reproduce (default avx512)
+  --exact                     the exact denoiser of the 30-glyph set instead of the network
 
   -h, --help                  show this text
   -v, --version               print the version
@@ -139,6 +167,10 @@ const DEMO_OPTIONS = {
   out: { type: 'string' },
   config: { type: 'string' },
   samples: { type: 'string' },
+  model: { type: 'string' },
+  'prediction-type': { type: 'string' },
+  'cpu-capability': { type: 'string' },
+  exact: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -254,20 +286,33 @@ const parseDemo = (args: ReadonlyArray<string>): E.Either<SchedulerError, CliCom
   const steps = integer('steps', v.steps, 1, MAX_STEPS);
   const samples = integer('samples', v.samples, 1, MAX_SAMPLES);
   const spacing = oneOf('spacing', v.spacing, TIMESTEP_SPACINGS);
+  const predictionType = oneOf('prediction-type', v['prediction-type'], PREDICTION_TYPES);
+  const cpuCapability = oneOf('cpu-capability', v['cpu-capability'], CPU_CAPABILITIES);
   if (E.isLeft(steps)) return steps;
   if (E.isLeft(samples)) return samples;
   if (E.isLeft(spacing)) return spacing;
+  if (E.isLeft(predictionType)) return predictionType;
+  if (E.isLeft(cpuCapability)) return cpuCapability;
+  const exact = v.exact === true;
+  if (exact && v.model !== undefined) return invalid('--model', v.model, 'no --model with --exact (the exact denoiser has no network)');
+  if (exact && predictionType.right !== undefined)
+    return invalid('--prediction-type', predictionType.right, 'no --prediction-type with --exact (the exact denoiser predicts epsilon)');
+  if (v.model !== undefined && v.model.trim() === '') return invalid('--model', v.model, 'a model folder');
   const seedText = v.seed ?? '0';
   if (!/^-?\d+$/.test(seedText.trim())) return invalid('--seed', seedText, 'an integer, as torch.manual_seed takes');
   if (v.out !== undefined && v.out.trim() === '') return invalid('--out', v.out, 'a folder to write into');
   return E.right({
     command: 'demo',
     steps: steps.right ?? 1000,
-    samples: samples.right ?? 32,
+    samples: samples.right ?? 64,
     seed: BigInt(seedText.trim()),
     out: v.out ?? 'demo-output',
+    exact,
     ...(spacing.right === undefined ? {} : { spacing: spacing.right }),
     ...(v.config === undefined ? {} : { config: v.config }),
+    ...(v.model === undefined ? {} : { model: v.model }),
+    ...(predictionType.right === undefined ? {} : { predictionType: predictionType.right }),
+    ...(cpuCapability.right === undefined ? {} : { cpuCapability: cpuCapability.right }),
   });
 };
 

@@ -13,7 +13,7 @@ describe('runDemo', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const command = (over: Partial<DemoCommand> = {}): DemoCommand => ({ command: 'demo', steps: 25, seed: 0n, out: join(dir, 'out'), samples: 6, ...over });
+  const command = (over: Partial<DemoCommand> = {}): DemoCommand => ({ command: 'demo', steps: 25, seed: 0n, out: join(dir, 'out'), samples: 6, exact: true, ...over });
 
   it('samples glyphs close to the training set, writes two PNGs and an SVG, and reports progress', async () => {
     const progress: string[] = [];

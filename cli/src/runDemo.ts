@@ -40,7 +40,9 @@ const TRAJECTORY_COLUMNS = 10;
 const ITEM = GLYPH_SIZE * GLYPH_SIZE;
 
 const schedulerFor = async (c: DemoCommand): Promise<E.Either<SchedulerError, DDPMScheduler>> => {
-  const base = c.config === undefined ? createScheduler() : await loadScheduler(c.config);
+  const loaded = c.config === undefined ? createScheduler() : await loadScheduler(c.config);
+  const flavor = c.cpuCapability;
+  const base = flavor === undefined ? loaded : E.flatMap((s: DDPMScheduler) => createScheduler({ ...s.config, cpuCapability: flavor }))(loaded);
   return E.flatMap((s: DDPMScheduler) => withSteps(s, { steps: c.steps, ...(c.spacing === undefined ? {} : { spacing: c.spacing }) }))(base);
 };
 
@@ -80,7 +82,7 @@ export const runDemo = async (c: DemoCommand, progress?: DemoProgress): Promise<
   if (E.isLeft(scheduler)) return scheduler;
   const s = scheduler.right;
   const dataset = digitGlyphs().map((g) => g.pixels);
-  const [xT, generator] = randn(torchGenerator(c.seed), [c.samples, 1, GLYPH_SIZE, GLYPH_SIZE]);
+  const [xT, generator] = randn(torchGenerator(c.seed, { cpuCapability: s.config.cpuCapability }), [c.samples, 1, GLYPH_SIZE, GLYPH_SIZE]);
   const chosen = new Set(chosenIndices(s.timesteps.length));
   const states: Float32Array[] = [];
   const predictions: Float32Array[] = [];
