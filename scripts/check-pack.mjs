@@ -5,7 +5,8 @@
 // 2. attw (every entry point, every resolution mode) and publint pass on it (pinned devDependencies);
 // 3. in a new `npm init -y` project with both tarballs installed (the library and ddpm-scheduler-cli),
 //    the README's example runs as written (saved as example.mjs, as the README says), and so do
-//    `npx ddpm-scheduler --version` and the examples of docs/cli.md.
+//    `npx ddpm-scheduler --version` and the examples of docs/cli.md; with onnxruntime-node (the command line's
+//    optional peer) installed too, the demo samples the network the tarball ships.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { pin, unpin } from '../cli/scripts/manifest.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const work = mkdtempSync(join(tmpdir(), 'ddpm-pack-'));
 const run = (command, args, cwd, options = {}) => execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options });
 const step = (what) => console.log(`check-pack: ${what}`);
@@ -75,13 +77,16 @@ try {
   run('mkdir', ['-p', project], work);
   run('npm', ['init', '-y'], project);
   run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', libraryTgz, cliTgz], project);
+  // the README example and the network demo run the CLI's packaged network with onnxruntime-node, the CLI's
+  // optional peer (its install script stays off: the binaries ship inside the package)
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', `onnxruntime-node@${rootManifest.devDependencies['onnxruntime-node']}`], project);
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   const example = readme.slice(readme.indexOf('## Example')).match(/```js\n([\s\S]*?)```/);
   assert.ok(example, 'README.md: an ```js block under ## Example');
   writeFileSync(join(project, 'example.mjs'), example[1]);
   const printed = run('node', ['example.mjs'], project);
-  assert.match(printed, /\[ 1, 3, 32, 32 \]/, 'the README example prints the sample shape');
-  step('the README example runs as written in an `npm init -y` project (example.mjs)');
+  assert.match(printed, /\[ 4, 1, 16, 16 \]/, 'the README example prints the sample shape');
+  step('the README example (the packaged network on onnxruntime-node) runs as written in an `npm init -y` project (example.mjs)');
 
   const npx = (...args) => run('npx', ['--no-install', 'ddpm-scheduler', ...args], project);
   assert.equal(npx('--version').trim(), cliPack.version, 'npx ddpm-scheduler --version');
@@ -90,9 +95,14 @@ try {
   assert.match(svg, /^<svg/);
   writeFileSync(join(project, 'scheduler_config.json'), JSON.stringify({ _class_name: 'DDPMScheduler', beta_schedule: 'linear', num_train_timesteps: 1000 }));
   assert.match(npx('schedule', '--config', 'scheduler_config.json', '--steps', '50', '--spacing', 'trailing'), /\d/);
-  npx('demo', '--steps', '20', '--seed', '-1', '--samples', '4', '--out', 'pictures');
-  for (const f of ['samples.png', 'trajectory.png', 'schedule.svg']) assert.ok(existsSync(join(project, 'pictures', f)), `demo wrote ${f}`);
-  step('npx ddpm-scheduler --version, schedule (json, svg of three schedules, --config --steps --spacing) and demo work');
+  npx('demo', '--exact', '--steps', '20', '--seed', '-1', '--samples', '4', '--out', 'pictures');
+  for (const f of ['samples.png', 'trajectory.png', 'schedule.svg']) assert.ok(existsSync(join(project, 'pictures', f)), `demo --exact wrote ${f}`);
+  step('npx ddpm-scheduler --version, schedule (json, svg of three schedules, --config --steps --spacing) and demo --exact work');
+
+  const printedDemo = npx('demo', '--steps', '10', '--samples', '8', '--out', 'network');
+  for (const f of ['samples.png', 'trajectory.png', 'schedule.svg', 'report.json']) assert.ok(existsSync(join(project, 'network', f)), `demo wrote ${f}`);
+  assert.match(printedDemo, /classes \(the classifier beside the model\): \d+ of 10 digits appear/);
+  step('npx ddpm-scheduler demo samples the packaged network');
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

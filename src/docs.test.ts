@@ -1,11 +1,12 @@
 // Every ```ts (and ```js) block of README.md and docs/ (the generated docs/api aside) is type-checked against the
 // source and then run, so that the documentation cannot drift from the code. Blocks that are not meant
 // to run use another fence (```sh, ```text). A block is one module: it imports what it uses from
-// 'ddpm-scheduler', 'ddpm-scheduler/node', fp-ts or ndarray; 'onnxruntime-node' stands for
-// onnxruntime-common here, whose Tensor class onnxruntime-node re-exports (no native binaries in tests).
+// 'ddpm-scheduler', 'ddpm-scheduler/node', fp-ts, ndarray, node: modules or onnxruntime-node (the real
+// one, a development dependency: the README and the ONNX Runtime recipe run the demo's trained network).
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
+import { useCrossContextFloat32Array } from '../test-utils/ortRealm.js';
 
 const root = process.cwd();
 
@@ -51,7 +52,7 @@ const KNOWN_FAILING: Readonly<Record<string, string>> = {};
 const MODULES: Readonly<Record<string, string>> = {
   'ddpm-scheduler': 'src/index.ts',
   'ddpm-scheduler/node': 'src/node/index.ts',
-  'onnxruntime-node': 'node_modules/onnxruntime-common/dist/esm/index.d.ts',
+  'onnxruntime-node': 'node_modules/onnxruntime-node/dist/index.d.ts',
 };
 
 const virtualName = (b: Block, i: number) => join(root, '.docs-check', `block${i}_${b.name.replace(/[^A-Za-z0-9]/g, '_')}.ts`);
@@ -93,6 +94,8 @@ const typeErrors = (): string[] => {
 };
 
 describe('code blocks in README.md and docs/', () => {
+  // the README and the ONNX Runtime recipe run onnxruntime-node, whose outputs come from Node's main context
+  useCrossContextFloat32Array();
   const runDir = join(root, `.docs-run-${process.pid}`);
   const logs: unknown[][] = [];
   beforeAll(() => {
@@ -114,7 +117,8 @@ describe('code blocks in README.md and docs/', () => {
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
     }).outputText;
     for (const [id, path] of Object.entries(MODULES)) {
-      const target = id === 'onnxruntime-node' ? 'onnxruntime-common' : relative(runDir, join(root, path)).replace(/\.ts$/, '');
+      if (id === 'onnxruntime-node') continue; // the package itself, only its types are mapped
+      const target = relative(runDir, join(root, path)).replace(/\.ts$/, '');
       js = js.split(`require("${id}")`).join(`require(${JSON.stringify(target)})`);
     }
     // Top-level await: the block runs as the body of an async function whose promise the module exports.

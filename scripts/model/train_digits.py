@@ -62,6 +62,12 @@ def diffusers():
             shutil.rmtree(cleanup)
 
 
+def train_set_sha256(x_train):
+    """SHA-256 of the training tensor's float32 little-endian bytes: what a reader of train-images.png must get."""
+    import hashlib
+    return hashlib.sha256(x_train.numpy().astype('<f4').tobytes()).hexdigest()
+
+
 def lr_at(i, iterations, peak=2e-3, floor=1e-4, warmup=100):
     if i < warmup:
         return peak * (i + 1) / warmup
@@ -197,7 +203,7 @@ def main():
         'threads': torch.get_num_threads(),
         'iterations': a.iterations,
         'batch': BATCH,
-        'trainSet': {'size': TRAIN_SIZE, 'seed': TRAIN_SEED},
+        'trainSet': {'size': TRAIN_SIZE, 'seed': TRAIN_SEED, 'sha256': train_set_sha256(x_train)},
         'heldOutSet': {'size': HELD_OUT_SIZE, 'seed': HELD_OUT_SEED},
         'unetParameters': sum(p.numel() for p in unet.parameters()),
         'classifierParameters': sum(p.numel() for p in classifier.parameters()),
