@@ -1,7 +1,7 @@
 /**
  * The command line's building blocks (Node only; the package ships the `ddpm-scheduler` executable and
- * has no entry point of its own): the digit dataset and its exact denoiser, the schedule table, JSON and
- * SVG, the PNG grid, and `main`.
+ * has no entry point of its own): the trained network's sampler, training set and classifier, the digit
+ * dataset and its exact denoiser, the schedule table, JSON and SVG, the PNG grid, and `main`.
  *
  * @module
  */
@@ -33,6 +33,18 @@ export {
 export { scheduleSeriesFor, withSteps } from './scheduleSeriesFor.js';
 export { runSchedule } from './runSchedule.js';
 export { runDemo, type DemoProgress, type DemoReport } from './runDemo.js';
+export { NETWORK_SIZE, sampleNetwork, unetModel, type NetworkRequest, type OrtLike, type OrtSessionLike, type OrtTensorLike } from './network.js';
+export {
+  classify,
+  decodeTrainingSet,
+  loadTrainingSet,
+  MODEL_FILES,
+  nearestImages,
+  type Classified,
+  type NearestImage,
+  type TrainingSet,
+} from './networkData.js';
+export { loadOnnxRuntimeNode, runNetworkDemo, type NetworkDemoReport, type OrtNode } from './runNetworkDemo.js';
 export { main, type CliIo } from './main.js';
 export { nodeIo } from './nodeIo.js';
 export { lineProgress } from './lineProgress.js';

@@ -64,6 +64,12 @@ describe('unetModel', () => {
     expect(fed[0]?.sample[0]).toBe(256);
   });
 
+  it('rejects a timestep outside the schedule with a typed error', async () => {
+    for (const t of [-1, 1000, 2.5, NaN]) {
+      await expect(unetModel(ort, fakeSession([]), s)(x, t)).rejects.toMatchObject({ error: { _tag: 'InvalidTimestep', parameter: 'timestep' } });
+    }
+  });
+
   it('rejects an answer without noise_pred, of another type or shape', async () => {
     const answer = (o: Record<string, OrtTensorLike>): OrtSessionLike => ({ run: async () => o });
     await expect(unetModel(ort, answer({ out: new FakeTensor('float32', new Float32Array(512), [2, 1, 16, 16]) }), s)(x, 1)).rejects.toThrow('noise_pred');
@@ -92,5 +98,9 @@ describe('sampleNetwork', () => {
     expect(E.isLeft(failed) && failed.left._tag === 'IoError' && failed.left.message).toContain('backend lost');
     const badSeed = await sampleNetwork(ort, fakeSession([]), s, { seed: 1.5, samples: 1 });
     expect(E.isLeft(badSeed) && badSeed.left._tag).toBe('InvalidSeed');
+    for (const samples of [0, -1, 2.5, NaN]) {
+      const bad = await sampleNetwork(ort, fakeSession([]), s, { seed: 0n, samples });
+      expect(E.isLeft(bad) && bad.left.parameter).toBe('samples');
+    }
   });
 });

@@ -3,6 +3,7 @@ import {
   denoiseAsync,
   randn,
   schedulerError,
+  SchedulerException,
   tensor,
   tryTorchGenerator,
   type DDPMScheduler,
@@ -51,7 +52,8 @@ const outputOf = (out: Record<string, OrtTensorLike>, name: string, dims: Readon
  * `sample`: x0 = (x - sqrt(1 - alphaBar) eps) / sqrt(alphaBar);
  * `v_prediction`: v = (eps - sqrt(1 - alphaBar) x) / sqrt(alphaBar).
  * A scheduler of that prediction type then gives the epsilon loop's images up to float32 rounding.
- * Rejects (the promise fails) when the session does, or answers with another output than `noise_pred`.
+ * Rejects (the promise fails) when the session does, or answers with another output than `noise_pred`
+ * (an `Error`), or for a timestep outside the schedule (a `SchedulerException` of `InvalidTimestep`).
  *
  * @example
  * ```ts
@@ -62,6 +64,8 @@ const outputOf = (out: Record<string, OrtTensorLike>, name: string, dims: Readon
 export const unetModel =
   (ort: OrtLike, session: OrtSessionLike, s: DDPMScheduler, predictionType: PredictionType = 'epsilon') =>
   async (x: Tensor, t: number): Promise<Tensor> => {
+    if (!Number.isSafeInteger(t) || t < 0 || t >= s.alphasCumprod.length)
+      throw new SchedulerException(schedulerError('InvalidTimestep', 'timestep', t, `an integer from 0 to ${s.alphasCumprod.length - 1}`));
     const dims = [...x.shape];
     const batch = dims[0] ?? 1;
     const data = x.data.length === x.size && x.offset === 0 ? x.data : Float32Array.from(x.data.subarray(x.offset, x.offset + x.size));
@@ -112,6 +116,8 @@ export const sampleNetwork = async (
   s: DDPMScheduler,
   r: NetworkRequest,
 ): Promise<E.Either<SchedulerError, { readonly xT: Tensor; readonly sample: Tensor }>> => {
+  if (!Number.isSafeInteger(r.samples) || r.samples < 1)
+    return E.left(schedulerError('InvalidOption', 'samples', r.samples, 'an integer >= 1'));
   const generator0 = tryTorchGenerator(r.seed, { cpuCapability: s.config.cpuCapability });
   if (E.isLeft(generator0)) return generator0;
   const [xT, generator] = randn(generator0.right, [r.samples, 1, NETWORK_SIZE, NETWORK_SIZE]);

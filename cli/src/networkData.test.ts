@@ -69,10 +69,23 @@ describe('nearestImages', () => {
 
   it('finds the nearest image and its RMS distance per pixel, or the nearest other one', () => {
     const samples = Float32Array.from({ length: 2 * 256 }, (_, i) => (i < 256 ? 0.9 : 0));
-    expect(nearestImages(samples, 2, set).map((n) => n.index)).toEqual([2, 1]);
-    expect(nearestImages(samples, 2, set)[0]?.rms).toBeCloseTo(0.1, 6);
-    expect(nearestImages(samples, 2, set)[1]?.rms).toBe(0);
-    expect(nearestImages(samples, 2, set, [2, 1]).map((n) => n.index)).toEqual([1, 0]);
+    const found = nearestImages(samples, 2, set);
+    if (E.isLeft(found)) throw new Error(found.left.message);
+    expect(found.right.map((n) => n.index)).toEqual([2, 1]);
+    expect(found.right[0]?.rms).toBeCloseTo(0.1, 6);
+    expect(found.right[1]?.rms).toBe(0);
+    const other = nearestImages(samples, 2, set, [2, 1]);
+    expect(E.isRight(other) && other.right.map((n) => n.index)).toEqual([1, 0]);
+  });
+
+  it('refuses a count the samples do not hold and an empty training set', () => {
+    const samples = new Float32Array(256);
+    for (const count of [2, -1, 0.5, NaN]) {
+      const r = nearestImages(samples, count, set);
+      expect(E.isLeft(r) && r.left._tag).toBe('InvalidOption');
+    }
+    const empty = nearestImages(samples, 1, { images: new Float32Array(0), count: 0, labels: new Uint8Array(0) });
+    expect(E.isLeft(empty) && empty.left.parameter).toBe('set');
   });
 });
 
@@ -82,10 +95,13 @@ describe('classify', () => {
     logits[2] = 5;
     logits[10 + 7] = 1;
     logits[10 + 8] = 1;
-    const [a, b] = classify(logits, 2);
+    const classified = classify(logits, 2);
+    if (E.isLeft(classified)) throw new Error(classified.left.message);
+    const [a, b] = classified.right;
     expect(a?.digit).toBe(2);
     expect(a?.confidence).toBeCloseTo(Math.exp(5) / (Math.exp(5) + 9), 12);
     expect(b?.digit).toBe(7); // the first of equal logits
     expect(b?.confidence).toBeCloseTo(Math.E / (2 * Math.E + 8), 12);
+    for (const count of [3, -1, 1.5]) expect(E.isLeft(classify(logits, count))).toBe(true);
   });
 });

@@ -69,6 +69,11 @@ export const decodeTrainingSet = (bytes: Uint8Array, count?: number): E.Either<S
 /**
  * Reads and decodes a model folder's training set ({@link decodeTrainingSet}); the image count comes
  * from `training.json` when the folder has one (the atlas's last row may be partly empty).
+ *
+ * @example
+ * ```ts
+ * const set = await loadTrainingSet('cli/models/digits'); // right({ count: 10240, ... })
+ * ```
  */
 export const loadTrainingSet = async (dir: string): Promise<E.Either<SchedulerError, TrainingSet>> => {
   let bytes: Uint8Array;
@@ -97,14 +102,24 @@ export interface NearestImage {
 /**
  * For each of the `count` 16 x 16 images in `samples`, the training image nearest to it (Euclidean)
  * and the RMS difference per pixel; `exclude` skips one training index per sample (for the distance
- * of a training image to its nearest other one).
+ * of a training image to its nearest other one). An `InvalidOption` error for a count that `samples`
+ * does not hold or an empty training set.
  *
  * @example
  * ```ts
- * nearestImages(final.data, 64, set)[0]; // { index: 5133, rms: 0.21 }
+ * nearestImages(final.data, 64, set); // right([{ index: 5133, rms: 0.21 }, ...])
  * ```
  */
-export const nearestImages = (samples: Float32Array, count: number, set: TrainingSet, exclude?: ReadonlyArray<number>): ReadonlyArray<NearestImage> => {
+export const nearestImages = (
+  samples: Float32Array,
+  count: number,
+  set: TrainingSet,
+  exclude?: ReadonlyArray<number>,
+): E.Either<SchedulerError, ReadonlyArray<NearestImage>> => {
+  if (!Number.isSafeInteger(count) || count < 0 || count * PIXELS > samples.length)
+    return E.left(schedulerError('InvalidOption', 'count', count, `an integer from 0 to ${Math.floor(samples.length / PIXELS)} (the images samples holds)`));
+  if (set.count < 1 || set.images.length < set.count * PIXELS)
+    return E.left(schedulerError('InvalidOption', 'set', set.count, 'a training set of at least one image'));
   const out: NearestImage[] = [];
   const train = set.images;
   for (let n = 0; n < count; n++) {
@@ -127,7 +142,7 @@ export const nearestImages = (samples: Float32Array, count: number, set: Trainin
     }
     out.push(Object.freeze({ index: best, rms: Math.sqrt(bestSquared / PIXELS) }));
   }
-  return Object.freeze(out);
+  return E.right(Object.freeze(out));
 };
 
 /** The classifier's verdict on one image. */
@@ -138,14 +153,17 @@ export interface Classified {
 }
 
 /**
- * Softmax and argmax of `[count, 10]` logits, row by row.
+ * Softmax and argmax of `[count, 10]` logits, row by row; an `InvalidOption` error for a count that
+ * `logits` does not hold.
  *
  * @example
  * ```ts
- * classify(new Float32Array([0, 0, 5, 0, 0, 0, 0, 0, 0, 0]), 1); // [{ digit: 2, confidence: 0.94... }]
+ * classify(new Float32Array([0, 0, 5, 0, 0, 0, 0, 0, 0, 0]), 1); // right([{ digit: 2, confidence: 0.94... }])
  * ```
  */
-export const classify = (logits: Float32Array, count: number): ReadonlyArray<Classified> => {
+export const classify = (logits: Float32Array, count: number): E.Either<SchedulerError, ReadonlyArray<Classified>> => {
+  if (!Number.isSafeInteger(count) || count < 0 || count * 10 > logits.length)
+    return E.left(schedulerError('InvalidOption', 'count', count, `an integer from 0 to ${Math.floor(logits.length / 10)} (the rows logits holds)`));
   const out: Classified[] = [];
   for (let n = 0; n < count; n++) {
     let best = 0;
@@ -161,5 +179,5 @@ export const classify = (logits: Float32Array, count: number): ReadonlyArray<Cla
     for (let k = 0; k < 10; k++) sum += Math.exp((logits[n * 10 + k] as number) - max);
     out.push(Object.freeze({ digit: best, confidence: 1 / sum }));
   }
-  return Object.freeze(out);
+  return E.right(Object.freeze(out));
 };

@@ -14,6 +14,7 @@ import {
   type Tensor,
   type TimestepSpacing,
 } from 'ddpm-scheduler';
+import { useCrossContextFloat32Array } from '../../test-utils/ortRealm.js';
 import { sampleNetwork, type OrtLike } from './network.js';
 
 // The demo network end to end against diffusers' DDPM loop on torch 1.13 (scripts/model/torch_parity.py,
@@ -99,23 +100,16 @@ const schedulerOf = (flavor: Flavor, spacing: TimestepSpacing, steps: number, be
   return unwrap(setTimesteps(unwrap(fromDiffusersConfig(json, { cpuCapability: flavor })), steps));
 };
 
-// jest runs this file in a vm context of its own, and onnxruntime-node's native binding makes its output
-// arrays in Node's main context, so `data instanceof Float32Array` (onnxruntime-common's check of every
-// output, and network.ts's) is false for them here though they are Float32Arrays. For this file only,
-// instanceof Float32Array asks what the array is rather than which context made it.
-const ownInstanceOf = Object.getOwnPropertyDescriptor(Float32Array, Symbol.hasInstance);
-const isFloat32Array = (v: unknown): boolean => ArrayBuffer.isView(v) && Object.prototype.toString.call(v) === '[object Float32Array]';
+// onnxruntime-node's outputs come from Node's main context (see test-utils/ortRealm.ts)
+useCrossContextFloat32Array();
 
 let session: ort.InferenceSession;
 beforeAll(async () => {
-  Object.defineProperty(Float32Array, Symbol.hasInstance, { value: isFloat32Array, configurable: true });
   // one thread: these machines have two cores (and two threads were measured to give the same bits)
   session = await ort.InferenceSession.create(join(MODEL_DIR, 'unet.onnx'), { intraOpNumThreads: 1, interOpNumThreads: 1 });
 });
 afterAll(async () => {
   await session.release();
-  if (ownInstanceOf === undefined) delete (Float32Array as unknown as Record<symbol, unknown>)[Symbol.hasInstance];
-  else Object.defineProperty(Float32Array, Symbol.hasInstance, ownInstanceOf);
 });
 
 const ortLike = ort as unknown as OrtLike;

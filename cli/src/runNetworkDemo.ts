@@ -50,7 +50,15 @@ const PIXELS = NETWORK_SIZE * NETWORK_SIZE;
 const ioError = (parameter: string, received: string, allowed: string, cause: unknown): SchedulerError =>
   schedulerError('IoError', parameter, received, allowed, cause instanceof Error ? cause.message : String(cause));
 
-/** The demo's default ONNX Runtime, loaded when first needed (an optional peer of the command line). */
+/**
+ * The demo's default ONNX Runtime, onnxruntime-node, imported when first needed (an optional peer of the
+ * command line); an `IoError` that says how to install it when it is not there.
+ *
+ * @example
+ * ```ts
+ * const ort = await loadOnnxRuntimeNode(); // right(the onnxruntime-node module)
+ * ```
+ */
 export const loadOnnxRuntimeNode = async (): Promise<E.Either<SchedulerError, OrtNode>> => {
   try {
     const specifier = 'onnxruntime-node';
@@ -178,14 +186,24 @@ export const runNetworkDemo = async (
     } catch (cause) {
       return E.left(ioError('--model', join(modelDir, MODEL_FILES.classifier), 'a classifier that runs on the samples', cause));
     }
-    const classes = classify(logits, c.samples);
+    const classified = classify(logits, c.samples);
+    if (E.isLeft(classified)) return classified;
+    const classes = classified.right;
     const classCounts = new Array<number>(10).fill(0);
     for (const k of classes) classCounts[k.digit] = (classCounts[k.digit] as number) + 1;
     const set = training.right;
-    const nearest = nearestImages(final, c.samples, set);
     const probe = Math.min(c.samples, set.count);
-    const trainingNearest = nearestImages(set.images.subarray(0, probe * PIXELS), probe, set, Array.from({ length: probe }, (_, i) => i));
-    const noiseNearest = nearestImages(out.right.xT.data, c.samples, set);
+    const found = [
+      nearestImages(final, c.samples, set),
+      nearestImages(set.images.subarray(0, probe * PIXELS), probe, set, Array.from({ length: probe }, (_, i) => i)),
+      nearestImages(out.right.xT.data, c.samples, set),
+    ];
+    for (const f of found) if (E.isLeft(f)) return f;
+    const [nearest, trainingNearest, noiseNearest] = found.map((f) => (f as E.Right<ReadonlyArray<NearestImage>>).right) as [
+      ReadonlyArray<NearestImage>,
+      ReadonlyArray<NearestImage>,
+      ReadonlyArray<NearestImage>,
+    ];
 
     try {
       await mkdir(c.out, { recursive: true });
