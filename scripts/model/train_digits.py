@@ -33,7 +33,8 @@ import torch.nn.functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, '..', '..'))
 sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.join(ROOT, 'scripts', 'fixtures'))
+# appended, not prepended: scripts/fixtures/random.py must not shadow Python's own random module
+sys.path.append(os.path.join(ROOT, 'scripts', 'fixtures'))
 
 import digits_data  # noqa: E402
 import digits_model  # noqa: E402
