@@ -33,7 +33,13 @@ export default {
       ],
     },
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.test.ts'] },
-    { ...shared, displayName: 'properties', testMatch: ['<rootDir>/property-tests/**/*.test.ts'] },
+    {
+      ...shared,
+      displayName: 'properties',
+      testMatch: ['<rootDir>/property-tests/**/*.test.ts'],
+      // property-tests/networkConversion.test.ts checks the command line's network wrapper, which imports the library by name
+      moduleNameMapper: { '^ddpm-scheduler$': '<rootDir>/src/index.ts', ...shared.moduleNameMapper },
+    },
     // The command line imports the library by its package name; its tests run it on the library's sources.
     {
       ...shared,
