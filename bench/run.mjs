@@ -276,15 +276,43 @@ const benchLoop = async (n) => {
     }
     return buffers[current];
   };
+  // issue 18's reference: the same arithmetic and noise as a plain loop, no library around the step: the
+  // kernel's float32 ops in one fused pass (peers.mjs plainLoop, with the kernel's float32 scalars) and the
+  // exact noise from randnInto (the torch-exact noise is itself a kernel of the library)
+  const f = Math.fround;
+  const plainBuffers = [new Float32Array(n), new Float32Array(n)];
+  const plainX0 = new Float32Array(n);
+  const plainNoise = new Float32Array(n);
+  const plainCoefficients = Array.from(scheduler.timesteps, (t) => {
+    const k = rightOf(lib.posteriorCoefficients(alphasCumprod, t, t - 1));
+    return { addsNoise: k.addsNoise, scalars: [f(k.sqrtBetaProdT), 1 / f(k.sqrtAlphaProdT), f(k.predOriginalSampleCoeff), f(k.currentSampleCoeff), f(k.noiseScale)] };
+  });
+  const plainExactLoop = () => {
+    plainBuffers[0].set(xT.data);
+    let g = generator;
+    let current = 0;
+    for (const k of plainCoefficients) {
+      if (k.addsNoise) g = lib.randnInto(plainNoise, g);
+      else plainNoise.fill(0);
+      const x = plainBuffers[current];
+      const next = plainBuffers[1 - current];
+      plainLoop(next, plainX0, identity(x), x, plainNoise, ...k.scalars);
+      current = 1 - current;
+    }
+    return plainBuffers[current];
+  };
   const denoised = rightOf(lib.denoise(scheduler, identity, xT, { generator })).sample;
   const worst = maxAbsDifference(denoised.data, intoLoop().data);
   if (!(worst < 1e-4)) throw new Error(`the Into loop disagrees with denoise at n = ${n}: ${worst}`);
+  const plainHash = sha256(plainExactLoop());
+  if (plainHash !== sha256(denoised.data)) throw new Error(`the plain exact loop does not give denoise's bits at n = ${n}`);
   // each run takes seconds, so one run per case and round, in three interleaved rounds (both already warmed up)
   const cases = [
     ['denoise', () => do_not_optimize(lib.denoise(scheduler, identity, xT, { generator }))],
     ['into', () => do_not_optimize(intoLoop())],
+    ['plain', () => do_not_optimize(plainExactLoop())],
   ];
-  const samples = { denoise: [], into: [] };
+  const samples = { denoise: [], into: [], plain: [] };
   for (let r = 0; r < 3; r++) {
     for (const [name, fn] of r % 2 === 0 ? cases : [...cases].reverse()) {
       const t0 = performance.now();
@@ -292,7 +320,7 @@ const benchLoop = async (n) => {
       samples[name].push((performance.now() - t0) * 1e6);
     }
   }
-  return { denoise: median(samples.denoise), into: median(samples.into) };
+  return { denoise: median(samples.denoise), into: median(samples.into), plain: median(samples.plain) };
 };
 
 // ---------------------------------------------------------------------------------------------------
@@ -314,7 +342,8 @@ const benchAllocation = () => {
 
 const benchTorchOps = async (n) => {
   const shape = shapeFor(n);
-  const { modelOutput, sample } = stepInputs(lib, shape);
+  const { modelOutput, sample, noise } = stepInputs(lib, shape);
+  const alphasCumprod = defaultAlphasCumprod(lib);
   const zeroCopyTensor = wasmAvailable ? rightOf(lib.allocTensor([n])) : undefined;
   const zeroCopy = zeroCopyTensor?.data ?? new Float32Array(n);
   const cases = [];
@@ -340,6 +369,19 @@ const benchTorchOps = async (n) => {
     );
     if (cpuCapability === 'default') {
       cases.push(['step at t = 0', () => do_not_optimize(rightOf(lib.step(scheduler, { modelOutput, timestep: 0, sample })))]);
+      // issue 18: the pure step with explicit noise beside what it must at least do: allocate its two
+      // outputs and run the staged Into kernel on them (the inputs live on the JS heap, so Into stages them)
+      const k = rightOf(lib.posteriorCoefficients(alphasCumprod, TORCH_STEP_T, TORCH_STEP_T - 1));
+      cases.push(
+        ['step with explicit noise', () => do_not_optimize(rightOf(lib.step(scheduler, { modelOutput, timestep: TORCH_STEP_T, sample, noise })))],
+        [
+          'two new outputs + posteriorStepInto',
+          () => {
+            const out = { prevSample: lib.tensor(new Float32Array(n), shape), predOriginalSample: lib.tensor(new Float32Array(n), shape) };
+            return do_not_optimize(rightOf(lib.posteriorStepInto(out, { modelOutput, sample, noise }, k, stepOptions)));
+          },
+        ],
+      );
     }
   }
   try {
@@ -514,6 +556,11 @@ targets.push([
   formatBytes(intoAllocation.external),
   intoAllocation.external === 0 ? 'met' : 'missed',
 ]);
+// issue 18: the JS backend's loop against the same work written as a plain loop (bit-identical, checked)
+for (const n of LOOP_SIZES) {
+  const r = loops[n].denoise / loops[n].plain;
+  targets.push([`JS backend: denoise within 1.3x of a plain exact JS loop, ${LOOP_STEPS} steps, ${formatCount(n)}`, '<= 1.30x', formatRatio(r), verdict(r, 1.3, '<=').text]);
+}
 const targetHeaders = ['target', 'limit', 'measured', 'verdict'];
 
 const variantRows = [
@@ -549,9 +596,11 @@ const loopRows = LOOP_SIZES.map((n) => {
     formatTime(loops[n].denoise / LOOP_STEPS),
     formatRatio(np / loops[n].denoise),
     formatRatio(loops[n].denoise / loops[n].into),
+    formatTime(loops[n].plain),
+    formatRatio(loops[n].denoise / loops[n].plain),
   ];
 });
-const loopHeaders = ['elements', 'denoise (pure)', 'Into loop', 'numpy diffusers loop', 'denoise per step', 'numpy / denoise', 'denoise / Into loop'];
+const loopHeaders = ['elements', 'denoise (pure)', 'Into loop', 'numpy diffusers loop', 'denoise per step', 'numpy / denoise', 'denoise / Into loop', 'plain exact loop', 'denoise / plain'];
 
 const allocationRows = allocation.map((a) => [a.name, formatBytes(a.external), formatBytes(a.heap), String(a.collections)]);
 const allocationHeaders = [`per step, ${formatCount(allocation[0].n)} elements, ${allocation[0].calls} steps`, 'ArrayBuffer bytes', 'JS heap bytes', 'collections'];
@@ -611,6 +660,11 @@ if (torch.skipped === undefined) {
     }
   }
   if (torchOps[65_536] !== undefined) {
+    const o = torchOps[65_536];
+    const pure = o['step with explicit noise'] / o['two new outputs + posteriorStepInto'];
+    torchTargets.push(['pure step with explicit noise within 1.25x of two new outputs + the staged Into kernel, 65 536', '<= 1.25x', formatRatio(pure), verdict(pure, 1.25, '<=').text]);
+    const numpyStep = numpyTime(numpy, 'step', 'diffusers', 65_536) / o['step with explicit noise'];
+    torchTargets.push(["pure step with explicit noise >= 2x faster than numpy running diffusers' expressions, 65 536", '>= 2.00x', formatRatio(numpyStep), verdict(numpyStep, 2, '>=').text]);
     for (const [ours, theirs] of [...FLAVORS.map((f) => [`randn, ${f}`, 'randn']), ...FLAVORS.map((f) => [`randnInto (zero-copy), ${f}`, 'randn (out=)'])]) {
       const r = torchOps[65_536][ours] / torchTime(torch, 1, 'ops', theirs, 65_536);
       torchTargets.push([`${ours} against torch ${theirs} (1 thread), 65 536: 1.25x faster`, '<= 0.80x', formatRatio(r), verdict(r, 0.8, '<=').text]);
