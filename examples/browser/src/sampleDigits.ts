@@ -22,7 +22,7 @@ import { sampleNetwork, type OrtLike, type OrtSessionLike } from '../../../cli/s
 export interface OrtWebLike extends OrtLike {
   readonly env: { readonly wasm: { numThreads?: number } };
   readonly InferenceSession: {
-    create(model: Uint8Array, options: { executionProviders: string[] }): Promise<OrtSessionLike>;
+    create(model: Uint8Array, options: { executionProviders: string[] }): Promise<OrtSessionLike & { release?: () => Promise<void> }>;
   };
 }
 
@@ -70,7 +70,8 @@ const yieldingSession = (session: OrtSessionLike): OrtSessionLike => ({
 /**
  * Samples `r.samples` digits from the ONNX UNet `model` (the bytes of `unet.onnx`) with onnxruntime-web's
  * WebAssembly execution provider on one thread (`ort.env.wasm.numThreads = 1`: deterministic, and no
- * cross-origin isolation needed), using `sampleNetwork` for the loop. `onStep` sees every step.
+ * cross-origin isolation needed), using `sampleNetwork` for the loop, and releases the session after it.
+ * `onStep` sees every step.
  *
  * @example
  * ```ts
@@ -90,17 +91,23 @@ export const sampleDigits = async (
   const s = digitsScheduler(config, r);
   if (E.isLeft(s)) return s;
   ort.env.wasm.numThreads = 1;
-  let session: OrtSessionLike;
+  let session: OrtSessionLike & { release?: () => Promise<void> };
   try {
     session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'] });
   } catch (cause) {
     return E.left(schedulerError('IoError', 'model', 'unet.onnx', 'an ONNX model that onnxruntime-web loads', (cause as Error).message));
   }
-  const out = await sampleNetwork(ort, yieldingSession(session), s.right, {
-    seed: r.seed,
-    samples: r.samples,
-    ...(onStep === undefined ? {} : { onStep }),
-  });
+  let out: Awaited<ReturnType<typeof sampleNetwork>>;
+  try {
+    out = await sampleNetwork(ort, yieldingSession(session), s.right, {
+      seed: r.seed,
+      samples: r.samples,
+      ...(onStep === undefined ? {} : { onStep }),
+    });
+  } finally {
+    // the session's WebAssembly memory is the page's to give back: one session per request
+    await session.release?.();
+  }
   return E.map((o: { readonly sample: { readonly data: Float32Array; readonly offset: number; readonly size: number } }) =>
     Object.freeze({
       sample: o.sample.data.slice(o.sample.offset, o.sample.offset + o.sample.size),
