@@ -1,23 +1,17 @@
 import * as E from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
-import { unetModel, type OrtLike, type OrtSessionLike, type OrtTensorLike } from '../cli/src/network.js';
+import { unetModel, type OrtSessionLike, type OrtTensorLike } from '../cli/src/network.js';
 import { createScheduler, setTimesteps, step, type DDPMScheduler } from '../src/scheduler/index.js';
 import type { PredictionType } from '../src/step/index.js';
 import { tensor, type Tensor } from '../src/tensor/index.js';
+import { FakeTensor, fakeOrt } from '../test-utils/fakeOrt.js';
 
 // The network demo's --prediction-type converts the network's epsilon into x0 or v (cli/src/network.ts).
 // Invariant: a scheduler of that prediction type, fed the converted output, takes the step the epsilon
 // scheduler takes from epsilon itself (x0 and x_{t-1}), up to float32 rounding, at every timestep of the
 // schedule and for any sample and network output. A wrong conversion misses by O(1).
 
-class FakeTensor implements OrtTensorLike {
-  constructor(
-    readonly type: string,
-    readonly data: Float32Array | BigInt64Array,
-    readonly dims: ReadonlyArray<number>,
-  ) {}
-}
-const ort: OrtLike = { Tensor: FakeTensor };
+const ort = fakeOrt;
 const answering = (eps: Float32Array): OrtSessionLike => ({
   run: async (feeds) => ({ noise_pred: new FakeTensor('float32', eps, (feeds.sample as OrtTensorLike).dims) }),
 });

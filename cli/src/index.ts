@@ -33,6 +33,7 @@ export {
 export { scheduleSeriesFor, withSteps } from './scheduleSeriesFor.js';
 export { runSchedule } from './runSchedule.js';
 export { runDemo, type DemoProgress, type DemoReport } from './runDemo.js';
+export { spreadIndices, writeDemoFile } from './demoFiles.js';
 export { NETWORK_SIZE, sampleNetwork, unetModel, type NetworkRequest, type OrtLike, type OrtSessionLike, type OrtTensorLike } from './network.js';
 export {
   classify,

@@ -1,15 +1,9 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { createScheduler, randn, setTimesteps, tensor, torchGenerator, type DDPMScheduler } from 'ddpm-scheduler';
-import { sampleNetwork, unetModel, type OrtLike, type OrtSessionLike, type OrtTensorLike } from './network.js';
+import { sampleNetwork, unetModel, type OrtSessionLike, type OrtTensorLike } from './network.js';
+import { FakeTensor, fakeOrt } from '../../test-utils/fakeOrt.js';
 
-class FakeTensor implements OrtTensorLike {
-  constructor(
-    readonly type: string,
-    readonly data: Float32Array | BigInt64Array,
-    readonly dims: ReadonlyArray<number>,
-  ) {}
-}
-const ort: OrtLike = { Tensor: FakeTensor };
+const ort = fakeOrt;
 
 const scheduler = (steps: number): DDPMScheduler => {
   const s = E.flatMap(setTimesteps(steps))(createScheduler());

@@ -1,8 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { createScheduler, denoise, randn, schedulerError, torchGenerator, type DDPMScheduler, type SchedulerError } from 'ddpm-scheduler';
 import { loadScheduler } from 'ddpm-scheduler/node';
+import { writeDemoFile, spreadIndices } from './demoFiles.js';
 import { digitGlyphs, GLYPH_SIZE } from './digitGlyphs.js';
 import { encodePng } from './encodePng.js';
 import { exactDenoiser } from './exactDenoiser.js';
@@ -46,20 +47,6 @@ const schedulerFor = async (c: DemoCommand): Promise<E.Either<SchedulerError, DD
   return E.flatMap((s: DDPMScheduler) => withSteps(s, { steps: c.steps, ...(c.spacing === undefined ? {} : { spacing: c.spacing }) }))(base);
 };
 
-const write = async (path: string, bytes: Uint8Array | string): Promise<E.Either<SchedulerError, string>> => {
-  try {
-    await writeFile(path, bytes);
-    return E.right(path);
-  } catch (cause) {
-    return E.left(schedulerError('IoError', '--out', path, 'a writable file', (cause as Error).message));
-  }
-};
-
-// Evenly spread loop indices, first and last included, so the trajectory shows the whole run.
-const chosenIndices = (n: number): ReadonlyArray<number> => {
-  const k = Math.min(TRAJECTORY_COLUMNS, n);
-  return k === 1 ? [0] : Array.from({ length: k }, (_, i) => Math.round((i * (n - 1)) / (k - 1)));
-};
 
 const item = (data: Float32Array, n: number): Float32Array => data.slice(n * ITEM, (n + 1) * ITEM);
 
@@ -83,7 +70,7 @@ export const runDemo = async (c: DemoCommand, progress?: DemoProgress): Promise<
   const s = scheduler.right;
   const dataset = digitGlyphs().map((g) => g.pixels);
   const [xT, generator] = randn(torchGenerator(c.seed, { cpuCapability: s.config.cpuCapability }), [c.samples, 1, GLYPH_SIZE, GLYPH_SIZE]);
-  const chosen = new Set(chosenIndices(s.timesteps.length));
+  const chosen = new Set(spreadIndices(s.timesteps.length, TRAJECTORY_COLUMNS));
   const states: Float32Array[] = [];
   const predictions: Float32Array[] = [];
   const shown: number[] = [];
@@ -123,7 +110,7 @@ export const runDemo = async (c: DemoCommand, progress?: DemoProgress): Promise<
   }
   const samples = Array.from({ length: c.samples }, (_, n) => item(final, n));
   const columns = Math.min(8, c.samples);
-  const samplesPng = await write(join(c.out, 'samples.png'), encodePng(imageGrid({ images: samples, size: GLYPH_SIZE, columns, scale: 6, gap: 4 })));
+  const samplesPng = await writeDemoFile(join(c.out, 'samples.png'), encodePng(imageGrid({ images: samples, size: GLYPH_SIZE, columns, scale: 6, gap: 4 })));
   if (E.isLeft(samplesPng)) return samplesPng;
   const trajectory = imageGrid({
     images: [...states, ...predictions],
@@ -133,10 +120,10 @@ export const runDemo = async (c: DemoCommand, progress?: DemoProgress): Promise<
     gap: 4,
     columnLabels: shown.map(String),
   });
-  const trajectoryPng = await write(join(c.out, 'trajectory.png'), encodePng(trajectory));
+  const trajectoryPng = await writeDemoFile(join(c.out, 'trajectory.png'), encodePng(trajectory));
   if (E.isLeft(trajectoryPng)) return trajectoryPng;
   const label = `${c.config ?? 'diffusers defaults'}, ${s.timesteps.length} ${s.config.timestepSpacing} steps`;
-  const svg = await write(join(c.out, 'schedule.svg'), scheduleSvg([{ label, scheduler: s }]));
+  const svg = await writeDemoFile(join(c.out, 'schedule.svg'), scheduleSvg([{ label, scheduler: s }]));
   if (E.isLeft(svg)) return svg;
 
   return E.right(

@@ -1,7 +1,8 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { fromDiffusersConfig, schedulerError, type DDPMScheduler, type SchedulerError, type StepEvent } from 'ddpm-scheduler';
+import { spreadIndices, writeDemoFile } from './demoFiles.js';
 import { encodePng } from './encodePng.js';
 import { imageGrid } from './imageGrid.js';
 import { sampleNetwork, NETWORK_SIZE, type OrtLike, type OrtSessionLike, type OrtTensorLike } from './network.js';
@@ -77,29 +78,14 @@ const schedulerOf = async (c: DemoCommand, dir: string): Promise<E.Either<Schedu
   } catch (cause) {
     return E.left(ioError(c.config === undefined ? '--model' : '--config', path, 'a readable scheduler_config.json', cause));
   }
-  const base = fromDiffusersConfig(json, {
-    ...(c.cpuCapability === undefined ? {} : { cpuCapability: c.cpuCapability }),
-  });
-  if (E.isLeft(base)) return base;
-  const typed = c.predictionType === undefined ? base : fromDiffusersConfig({ ...(json as object), prediction_type: c.predictionType }, {
-    ...(c.cpuCapability === undefined ? {} : { cpuCapability: c.cpuCapability }),
-  });
+  // --prediction-type replaces the config's, as a config written for that target would
+  const isObject = typeof json === 'object' && json !== null && !Array.isArray(json);
+  const configured = c.predictionType === undefined || !isObject ? json : { ...(json as object), prediction_type: c.predictionType };
+  const typed = fromDiffusersConfig(configured, c.cpuCapability === undefined ? {} : { cpuCapability: c.cpuCapability });
   return E.flatMap((s: DDPMScheduler) => withSteps(s, { steps: c.steps, ...(c.spacing === undefined ? {} : { spacing: c.spacing }) }))(typed);
 };
 
-const evenly = (n: number, k: number): ReadonlyArray<number> =>
-  k >= n ? Array.from({ length: n }, (_, i) => i) : Array.from({ length: k }, (_, i) => Math.round((i * (n - 1)) / (k - 1)));
-
 const tile = (data: Float32Array, n: number): Float32Array => data.slice(n * PIXELS, (n + 1) * PIXELS);
-
-const write = async (path: string, bytes: Uint8Array | string): Promise<E.Either<SchedulerError, string>> => {
-  try {
-    await writeFile(path, bytes);
-    return E.right(path);
-  } catch (cause) {
-    return E.left(ioError('--out', path, 'a writable file', cause));
-  }
-};
 
 /**
  * `ddpm-scheduler demo` (and `npm run demo`): samples the trained digit network of `modelDir`
@@ -146,7 +132,7 @@ export const runNetworkDemo = async (
   }
   try {
     const shownColumns = Math.min(TRAJECTORY_COLUMNS, c.samples);
-    const rows = new Set(evenly(s.timesteps.length, TRAJECTORY_ROWS));
+    const rows = new Set(spreadIndices(s.timesteps.length, TRAJECTORY_ROWS));
     const trajectory: Float32Array[] = [];
     const shown: number[] = [];
     let current: Float32Array | undefined;
@@ -211,18 +197,18 @@ export const runNetworkDemo = async (
       return E.left(ioError('--out', c.out, 'a folder that can be created', cause));
     }
     const images = Array.from({ length: c.samples }, (_, n) => tile(final, n));
-    const samplesPng = await write(join(c.out, 'samples.png'), encodePng(imageGrid({ images, size: NETWORK_SIZE, columns: Math.min(8, c.samples), scale: 6, gap: 4 })));
+    const samplesPng = await writeDemoFile(join(c.out, 'samples.png'), encodePng(imageGrid({ images, size: NETWORK_SIZE, columns: Math.min(8, c.samples), scale: 6, gap: 4 })));
     if (E.isLeft(samplesPng)) return samplesPng;
-    const trajectoryPng = await write(
+    const trajectoryPng = await writeDemoFile(
       join(c.out, 'trajectory.png'),
       encodePng(imageGrid({ images: trajectory, size: NETWORK_SIZE, columns: shownColumns, scale: 6, gap: 4, rowLabels: [...shown.map(String), ''] })),
     );
     if (E.isLeft(trajectoryPng)) return trajectoryPng;
     const label = `${c.config ?? 'the model\u2019s scheduler_config.json'}, ${s.timesteps.length} ${s.config.timestepSpacing} steps`;
-    const svg = await write(join(c.out, 'schedule.svg'), scheduleSvg([{ label, scheduler: s }]));
+    const svg = await writeDemoFile(join(c.out, 'schedule.svg'), scheduleSvg([{ label, scheduler: s }]));
     if (E.isLeft(svg)) return svg;
     const stepsPerSecond = s.timesteps.length / loopSeconds;
-    const reportJson = await write(
+    const reportJson = await writeDemoFile(
       join(c.out, 'report.json'),
       `${JSON.stringify(
         {
