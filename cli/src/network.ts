@@ -1,6 +1,9 @@
 import * as E from 'fp-ts/lib/Either.js';
 import {
+  checkTensor,
+  configErrors,
   denoiseAsync,
+  isDDPMScheduler,
   randn,
   schedulerError,
   SchedulerException,
@@ -53,7 +56,8 @@ const outputOf = (out: Record<string, OrtTensorLike>, name: string, dims: Readon
  * `v_prediction`: v = (eps - sqrt(1 - alphaBar) x) / sqrt(alphaBar).
  * A scheduler of that prediction type then gives the epsilon loop's images up to float32 rounding.
  * Rejects (the promise fails) when the session does, or answers with another output than `noise_pred`
- * (an `Error`), or for a timestep outside the schedule (a `SchedulerException` of `InvalidTimestep`).
+ * (an `Error`); a `SchedulerException` for a value that is not a scheduler (`InvalidConfig`), a sample
+ * that is not a float32 tensor (`InvalidTensor`) or a timestep outside the schedule (`InvalidTimestep`).
  *
  * @example
  * ```ts
@@ -64,6 +68,9 @@ const outputOf = (out: Record<string, OrtTensorLike>, name: string, dims: Readon
 export const unetModel =
   (ort: OrtLike, session: OrtSessionLike, s: DDPMScheduler, predictionType: PredictionType = 'epsilon') =>
   async (x: Tensor, t: number): Promise<Tensor> => {
+    if (!isDDPMScheduler(s)) throw new SchedulerException(notAScheduler(s));
+    const checked = checkTensor(x, 'sample');
+    if (E.isLeft(checked)) throw new SchedulerException(checked.left);
     if (!Number.isSafeInteger(t) || t < 0 || t >= s.alphasCumprod.length)
       throw new SchedulerException(schedulerError('InvalidTimestep', 'timestep', t, `an integer from 0 to ${s.alphasCumprod.length - 1}`));
     const dims = [...x.shape];
@@ -87,6 +94,9 @@ export const unetModel =
     }
     return tensor(converted, dims);
   };
+
+const notAScheduler = (received: unknown): SchedulerError =>
+  configErrors('scheduler', received, [], 'a DDPMScheduler value made by createScheduler, fromDiffusersConfig or setTimesteps');
 
 /** What {@link sampleNetwork} is asked for. */
 export interface NetworkRequest {
@@ -116,6 +126,8 @@ export const sampleNetwork = async (
   s: DDPMScheduler,
   r: NetworkRequest,
 ): Promise<E.Either<SchedulerError, { readonly xT: Tensor; readonly sample: Tensor }>> => {
+  if (!isDDPMScheduler(s)) return E.left(notAScheduler(s));
+  if (typeof r !== 'object' || r === null) return E.left(schedulerError('InvalidOption', 'request', r, 'an object { seed, samples }'));
   if (!Number.isSafeInteger(r.samples) || r.samples < 1)
     return E.left(schedulerError('InvalidOption', 'samples', r.samples, 'an integer >= 1'));
   const generator0 = tryTorchGenerator(r.seed, { cpuCapability: s.config.cpuCapability });

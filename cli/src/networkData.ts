@@ -37,6 +37,7 @@ const PIXELS = NETWORK_SIZE * NETWORK_SIZE;
  * ```
  */
 export const decodeTrainingSet = (bytes: Uint8Array, count?: number): E.Either<SchedulerError, TrainingSet> => {
+  if (!(bytes instanceof Uint8Array)) return E.left(schedulerError('IoError', 'train-images.png', bytes, 'the bytes of a PNG file'));
   let png: { width: number; height: number; data: Uint8Array };
   try {
     png = pngjs.PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
@@ -116,6 +117,9 @@ export const nearestImages = (
   set: TrainingSet,
   exclude?: ReadonlyArray<number>,
 ): E.Either<SchedulerError, ReadonlyArray<NearestImage>> => {
+  if (!(samples instanceof Float32Array)) return E.left(schedulerError('InvalidOption', 'samples', samples, 'a Float32Array of 16 x 16 images'));
+  if (typeof set !== 'object' || set === null || !(set.images instanceof Float32Array))
+    return E.left(schedulerError('InvalidOption', 'set', set, 'a training set of at least one image'));
   if (!Number.isSafeInteger(count) || count < 0 || count * PIXELS > samples.length)
     return E.left(schedulerError('InvalidOption', 'count', count, `an integer from 0 to ${Math.floor(samples.length / PIXELS)} (the images samples holds)`));
   if (set.count < 1 || set.images.length < set.count * PIXELS)
@@ -162,6 +166,7 @@ export interface Classified {
  * ```
  */
 export const classify = (logits: Float32Array, count: number): E.Either<SchedulerError, ReadonlyArray<Classified>> => {
+  if (!(logits instanceof Float32Array)) return E.left(schedulerError('InvalidOption', 'logits', logits, 'a Float32Array of [count, 10] logits'));
   if (!Number.isSafeInteger(count) || count < 0 || count * 10 > logits.length)
     return E.left(schedulerError('InvalidOption', 'count', count, `an integer from 0 to ${Math.floor(logits.length / 10)} (the rows logits holds)`));
   const out: Classified[] = [];
