@@ -18,23 +18,29 @@ same bytes on every machine with IEEE doubles (numpy's own sin/cos are the only 
 
 Image i of a dataset is digit i % 10 (balanced, no label file needed).
 """
+import os
+import re
+
 import numpy as np
 
 SIZE = 16
 
-# The same rows as cli/src/digitFont.ts (the CLI's font), '#' for ink.
-FONT = [
-    ['.###.', '#...#', '#..##', '#.#.#', '##..#', '#...#', '.###.'],
-    ['..#..', '.##..', '..#..', '..#..', '..#..', '..#..', '.###.'],
-    ['.###.', '#...#', '....#', '...#.', '..#..', '.#...', '#####'],
-    ['#####', '...#.', '..#..', '...#.', '....#', '#...#', '.###.'],
-    ['...#.', '..##.', '.#.#.', '#..#.', '#####', '...#.', '...#.'],
-    ['#####', '#....', '####.', '....#', '....#', '#...#', '.###.'],
-    ['..##.', '.#...', '#....', '####.', '#...#', '#...#', '.###.'],
-    ['#####', '....#', '...#.', '..#..', '.#...', '.#...', '.#...'],
-    ['.###.', '#...#', '#...#', '.###.', '#...#', '#...#', '.###.'],
-    ['.###.', '#...#', '#...#', '.####', '....#', '...#.', '.##..'],
-]
+# The font's rows, '#' for ink, read from the command line's own font (cli/src/digitFont.ts), so that
+# the network learns exactly the glyphs the CLI draws: ten lines of seven quoted 5-character rows.
+FONT_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'cli', 'src', 'digitFont.ts')
+
+
+def _font():
+    with open(FONT_SOURCE, encoding='utf8') as f:
+        text = f.read()
+    rows = [re.findall(r"'([.#]{5})'", line) for line in text.splitlines()]
+    font = [r for r in rows if len(r) == 7]
+    if len(font) != 10:
+        raise SystemExit(f'{FONT_SOURCE}: expected the rows of 10 digits, found {len(font)}')
+    return font
+
+
+FONT = _font()
 
 
 def segments(digit):
