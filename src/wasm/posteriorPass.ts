@@ -8,7 +8,7 @@
  */
 import { jsPosteriorPass } from '../kernels/js/posteriorPass.js';
 import { NOISE_RANGE, type Operand, type PassOperands, type PassScalars } from '../kernels/types.js';
-import { CHUNK, memoryF32, memoryF64, memoryU32, STEP_BLOCK, stagingAt, type KernelExports } from './instance.js';
+import { CHUNK, copyFromMemory, memoryF32, memoryF64, memoryU32, STEP_BLOCK, stagingAt, type KernelExports } from './instance.js';
 
 const inMemory = (k: KernelExports, a: Operand | null): boolean => a === null || a.data.buffer === k.memory.buffer;
 
@@ -82,7 +82,7 @@ export const wasmPosteriorPass = (k: KernelExports, o: PassOperands, len: number
       if (direct[slot]) continue;
       const a = operands[slot] as Operand;
       const staged = (at[slot] as number) >> 2;
-      a.data.set(memory.subarray(staged, staged + n), a.offset + from);
+      copyFromMemory(k, staged, n, a.data, a.offset + from);
     }
   }
 };

@@ -8,7 +8,7 @@ import type { CpuCapability } from '../cpuCapability.js';
 import { scalarNormalBlock } from '../kernels/js/scalarNormal.js';
 import type { DrawnState } from '../kernels/types.js';
 import { MT_N } from '../random/mt19937.js';
-import { CHUNK, memoryF32, memoryU32, STATE, stagingAt, type KernelExports } from './instance.js';
+import { CHUNK, copyFromMemory, memoryF32, memoryU32, STATE, stagingAt, type KernelExports } from './instance.js';
 
 // The Box-Muller block of PyTorch's normal_fill.
 const BLOCK = 16;
@@ -87,14 +87,14 @@ export const wasmNormalBlocks = (
     const target = direct ? out.byteOffset + from * 4 : staging;
     at = k.mtUniforms(target, count, STATE, at);
     normalBlocksAt(k, target, count / BLOCK, capability);
-    if (!direct) out.set(memoryF32(k).subarray(staging >> 2, (staging >> 2) + count), from);
+    if (!direct) copyFromMemory(k, staging >> 2, count, out, from);
   }
   if (fullBlocks !== n) {
     // PyTorch drew uniforms for the ragged tail, then recomputed the last 16 values from fresh ones.
     at = k.mtSkip(STATE, at, n - fullBlocks);
     at = k.mtUniforms(staging, BLOCK, STATE, at);
     normalBlocksAt(k, staging, 1, capability);
-    out.set(memoryF32(k).subarray(staging >> 2, (staging >> 2) + BLOCK), n - BLOCK);
+    copyFromMemory(k, staging >> 2, BLOCK, out, n - BLOCK);
   }
   const regenerated = k.takeRegenerations() > 0;
   // Fresh words for the next generator value; the caller's words stay untouched.
