@@ -33,6 +33,20 @@ export default {
       ],
     },
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.test.ts'] },
+    // `npm run test:relaxed` (scripts/test-relaxed.mjs): the suites whose bits come from the WebAssembly
+    // kernels, again on their relaxed-SIMD build (the unit pass runs them on whichever build the engine
+    // picks: the SIMD one on Node 20).
+    {
+      ...shared,
+      displayName: 'relaxed',
+      testMatch: [
+        '<rootDir>/src/wasm/**/*.test.ts',
+        '<rootDir>/src/kernels/crossBackend.test.ts',
+        '<rootDir>/src/random/**/*.test.ts',
+        '<rootDir>/src/scheduler/denoise.test.ts',
+        '<rootDir>/property-tests/wasmBuilds.test.ts',
+      ],
+    },
     {
       ...shared,
       displayName: 'properties',

@@ -1,13 +1,17 @@
 // The WebAssembly SIMD kernels of ddpm-scheduler, in AssemblyScript. Built by `npm run build:wasm`
-// into src/wasm/generated/kernels.wasm.ts; `npm run check:wasm` checks that the build reproduces it.
+// twice: into src/wasm/generated/kernels.wasm.ts (SIMD) and kernels-relaxed.wasm.ts (SIMD plus relaxed
+// SIMD, where ASC_FEATURE_RELAXED_SIMD is true); `npm run check:wasm` checks that both builds reproduce.
 //
 // No allocation and no runtime: every function works on pointers into the module's memory that the
 // JavaScript side hands over (staging chunks, generator state, or tensors made by allocTensor).
 //
 // Step kernels run the very operations of the JavaScript kernel, in the same order, so both backends
-// give bit-identical outputs: f32x4 in torch's float32 op order for float32 tables, f64x2 for float64. The generator runs MT19937 and the uniform extraction in
-// i32x4, and torch.randn's two Box-Muller flavors (glibc's logf, sinf and cosf; the AVX2 kernel's float32
-// polynomials) in f64x2 with the double operations of src/kernels/js, so randn gives the JavaScript bits too.
+// give bit-identical outputs: f32x4 in torch's float32 op order for float32 tables, f64x2 for float64.
+// The generator runs MT19937 and the uniform extraction in i32x4, and torch.randn's two Box-Muller
+// flavors (glibc's logf, sinf and cosf; the AVX2 kernel's float32 polynomials) with the operations of
+// src/kernels/js, so randn gives the JavaScript bits too: in the SIMD build in f64x2, each fused
+// multiply-add emulated; in the relaxed build with `relaxed_madd` as the fused one (instance.ts takes
+// that build only where fusedMultiplyAdds() shows the engine fuses it).
 
 // ---------------------------------------------------------------------------------------------------
 // f32 <-> f64 lane helpers
@@ -750,6 +754,98 @@ class GlibcBlock {
   }
 }
 
+// With relaxed SIMD, `f64x2.relaxed_madd` is glibc's fused double multiply-add (where the engine fuses
+// it, as checked before this build is picked), so the glibc flavor computes each of glibcFloat.ts's
+// `...Emulated` evaluations exactly: every lane is decided, with no error bound and no slow path.
+// pi / 2 in full (glibcFloat.ts's HPI) for the fused reduction.
+const G_K: usize = !ASC_FEATURE_RELAXED_SIMD ? 0 : memory.data<f64>([1.5707963267948966]);
+const G_HPI: usize = 0;
+
+class GlibcFused {
+  @inline static madd(a: v128, b: v128, c: v128): v128 {
+    return f64x2.relaxed_madd(a, b, c);
+  }
+
+  /** __logf_fma for two lanes (z, k doubles; ia, ib table indices), rounded to float32 in lanes 0, 1. */
+  @inline static logf2(z: v128, k: v128, ia: i32, ib: i32): v128 {
+    const ta = LOGF_TABLE + ((<usize>ia) << 5);
+    const tb = LOGF_TABLE + ((<usize>ib) << 5);
+    const a = v128.load(ta);
+    const b = v128.load(tb);
+    const logc = i64x2.shuffle(v128.load(ta, 16), v128.load(tb, 16), 0, 2);
+    // invc = invc_hi + invc_lo, exactly (the split's sum)
+    const invc = f64x2.add(i64x2.shuffle(a, b, 0, 2), i64x2.shuffle(a, b, 1, 3));
+    const r = GlibcFused.madd(z, invc, f64x2.neg(Lanes.d(D_ONE)));
+    const y0 = GlibcFused.madd(k, Lanes.d(D_LN2), logc);
+    const r2 = f64x2.mul(r, r);
+    const p = GlibcFused.madd(r, Lanes.d(D_A1), Lanes.d(D_A2));
+    const t = f64x2.add(r, y0);
+    const q = GlibcFused.madd(r2, Lanes.d(D_A0), p);
+    return f32x4.demote_f64x2_zero(GlibcFused.madd(r2, q, t));
+  }
+
+  /** x = fma(-n, pi/2, theta) for two lanes. */
+  @inline static reduce2(theta: v128, n: v128): v128 {
+    return GlibcFused.madd(f64x2.neg(n), v128.load64_splat(G_K + G_HPI), theta);
+  }
+
+  /** glibc's fused sin polynomial of x, two lanes (doubles). */
+  @inline static sin2(x: v128): v128 {
+    const x2 = f64x2.mul(x, x);
+    const x3 = f64x2.mul(x, x2);
+    const s1 = GlibcFused.madd(x2, Lanes.d(D_S3), Lanes.d(D_S2));
+    const x5 = f64x2.mul(x3, x2);
+    const s = GlibcFused.madd(x3, Lanes.d(D_S1), x);
+    return GlibcFused.madd(x5, s1, s);
+  }
+
+  /** glibc's fused cos polynomial of x, two lanes (doubles). */
+  @inline static cos2(x: v128): v128 {
+    const x2 = f64x2.mul(x, x);
+    const x4 = f64x2.mul(x2, x2);
+    const c1 = GlibcFused.madd(x2, Lanes.d(D_C1), Lanes.d(D_ONE));
+    const c2 = GlibcFused.madd(x2, Lanes.d(D_C4), Lanes.d(D_C3));
+    const x6 = f64x2.mul(x2, x4);
+    const c = GlibcFused.madd(x4, Lanes.d(D_C2), c1);
+    return GlibcFused.madd(x6, c2, c);
+  }
+
+  /** Four lanes j .. j + 3 of a glibc-flavor block at `p`, in place: GlibcBlock.quad's steps, fused. */
+  @inline static quad(p: usize): void {
+    const ix = f32x4.sub(Lanes.f32(F_ONE), v128.load(p));
+    const tmp = i32x4.sub(ix, Lanes.i32(N_LOGF_OFF));
+    const index = v128.and(i32x4.shr_u(tmp, 19), Lanes.i32(N_FIFTEEN));
+    const k = i32x4.shr_s(tmp, 23);
+    const z = i32x4.sub(ix, v128.and(tmp, Lanes.i32(N_EXPONENT)));
+    const la = GlibcFused.logf2(f64x2.promote_low_f32x4(z), f64x2.convert_low_i32x4_s(k), i32x4.extract_lane(index, 0), i32x4.extract_lane(index, 1));
+    const lb = GlibcFused.logf2(
+      f64x2.promote_low_f32x4(Lanes.upper(z)), f64x2.convert_low_i32x4_s(Lanes.upper(k)), i32x4.extract_lane(index, 2), i32x4.extract_lane(index, 3),
+    );
+    const radius = f32x4.sqrt(f32x4.mul(Lanes.f32(F_MINUS_TWO), i64x2.shuffle(la, lb, 0, 2)));
+
+    const u2 = v128.load(p, 32);
+    const theta = pack32(f64x2.mul(low64(u2), Lanes.d(D_TWO_PI)), f64x2.mul(high64(u2), Lanes.d(D_TWO_PI)));
+    const tl = low64(theta);
+    const th = high64(theta);
+    const truncated = i32x4.shuffle(
+      i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(tl, Lanes.d(D_HPI_INV))), i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(th, Lanes.d(D_HPI_INV))), 0, 1, 4, 5,
+    );
+    const n = i32x4.shr_s(i32x4.add(truncated, Lanes.i32(N_HALF_2_24)), 24);
+    const xl = GlibcFused.reduce2(tl, f64x2.convert_low_i32x4_s(n));
+    const xh = GlibcFused.reduce2(th, f64x2.convert_low_i32x4_s(Lanes.upper(n)));
+    const s = pack32(GlibcFused.sin2(xl), GlibcFused.sin2(xh));
+    const c = pack32(GlibcFused.cos2(xl), GlibcFused.cos2(xh));
+    const tiny = i32x4.lt_u(theta, Lanes.i32(N_TINY));
+    const odd = i32x4.shr_s(i32x4.shl(n, 31), 31);
+    const cs = v128.xor(c, v128.and(i32x4.shl(n, 30), Lanes.i32(N_SIGN)));
+    const ss = v128.xor(s, i32x4.shl(v128.xor(n, i32x4.shr_u(n, 1)), 31));
+    const sinf = v128.bitselect(theta, v128.bitselect(cs, ss, odd), tiny);
+    const cosf = v128.bitselect(Lanes.f32(F_ONE), v128.bitselect(ss, cs, odd), tiny);
+    v128.store(p, f32x4.add(f32x4.mul(radius, cosf), Lanes.f32(F_ZERO)));
+    v128.store(p, f32x4.add(f32x4.mul(radius, sinf), Lanes.f32(F_ZERO)), 32);
+  }
+}
+
 /**
  * torch's scalar `normal_fill_16` with glibc's logf, sinf and cosf (src/kernels/js/scalarNormal.ts)
  * over `blocks` blocks of 16 uniforms at `out`, in place: u1 = 1 - u[j], u2 = u[j + 8], the cosine
@@ -758,6 +854,14 @@ class GlibcBlock {
  * returns how many are listed.
  */
 export function glibcNormalBlocks(out: usize, blocks: i32, flagged: usize): i32 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    for (let b = 0; b < blocks; b++) {
+      const p = out + ((<usize>b) << 6);
+      GlibcFused.quad(p);
+      GlibcFused.quad(p + 16);
+    }
+    return 0;
+  }
   let listed = 0;
   for (let b = 0; b < blocks; b++) {
     const p = out + ((<usize>b) << 6);
@@ -865,6 +969,139 @@ class Avx2Block {
   }
 }
 
+// With relaxed SIMD (the second build of this file, kernels-relaxed.wasm), the AVX2 flavor runs in
+// float32 lanes: `f32x4.relaxed_madd` is the fused multiply-add of torch's binary where the engine
+// fuses it, which instance.ts checks before it picks that build (an unfused engine gets the f64x2 one).
+// Each `madd` below is one of avx2Normal.ts's `fma32` steps; every other operation is the one float32
+// operation that avx2Normal.ts rounds with `fround`.
+const R_K: usize = !ASC_FEATURE_RELAXED_SIMD ? 0 : memory.data<f32>([
+  0.7071067690849304, 0.07037683576345444, -0.11514610052108765, 0.11676998436450958, -0.12420140951871872,
+  0.14249323308467865, -0.16668057441711426, 0.2000071406364441, -0.24999994039535522, 0.3333333134651184,
+  -0.00021219444170128554, 0.693359375, 0.5, -0.78515625, -0.00024187564849853516, -3.774895063202166e-8,
+  -0.00019515295571181923, 0.008332161232829094, -0.16666655242443085,
+  0.0000244331567955669, -0.0013887316454201937, 0.04166664555668831, 1.2732394933700562, 6.2831854820251465, 1,
+]);
+const R_SQRTHF: usize = 0;
+const R_P: usize = 4; // P0 at R_P, P8 at R_P + 32
+const R_Q1: usize = 40;
+const R_Q2: usize = 44;
+const R_HALF: usize = 48;
+const R_MINUS_DP1: usize = 52;
+const R_MINUS_DP2: usize = 56;
+const R_MINUS_DP3: usize = 60;
+const R_SIN: usize = 64; // P0 .. P2
+const R_COS: usize = 76; // P0 .. P2
+const R_FOPI: usize = 88;
+const R_TWO_PI: usize = 92;
+const R_ONE: usize = 96;
+
+// The fused multiply-add probe's operands: a = 1 + 2^-12 and c = -(1 + 2^-11) in float32, a = 1 + 2^-27
+// and c = -(1 + 2^-26) in double. a a + c is 2^-24 (2^-54) with one rounding and 0 with two.
+const PROBE_K: usize = !ASC_FEATURE_RELAXED_SIMD ? 0 : memory.data(48, 16);
+
+/**
+ * Which relaxed multiply-adds this engine fuses: bit 0 for `f32x4.relaxed_madd` in every lane, bit 1
+ * for `f64x2.relaxed_madd`. 0 in the build without relaxed SIMD. The operands are written at run time
+ * (not constants the optimizer could fold), so the answer is the engine's own.
+ */
+export function fusedMultiplyAdds(): i32 {
+  if (!ASC_FEATURE_RELAXED_SIMD) return 0;
+  store<f32>(PROBE_K, <f32>1.000244140625);
+  store<f32>(PROBE_K + 4, <f32>-1.00048828125);
+  store<f64>(PROBE_K + 16, 1.0000000074505806);
+  store<f64>(PROBE_K + 24, -1.0000000149011612);
+  const a32 = v128.load32_splat(PROBE_K);
+  const f32 = f32x4.relaxed_madd(a32, a32, v128.load32_splat(PROBE_K + 4));
+  const a64 = v128.load64_splat(PROBE_K + 16);
+  const f64 = f64x2.relaxed_madd(a64, a64, v128.load64_splat(PROBE_K + 24));
+  const single = i32x4.all_true(f32x4.eq(f32, f32x4.splat(<f32>5.9604644775390625e-8)));
+  const double = i64x2.all_true(f64x2.eq(f64, f64x2.splat(5.551115123125783e-17)));
+  return (single ? 1 : 0) | (double ? 2 : 0);
+}
+
+let fusedHigh: v128 = i32x4.splat(0);
+
+class Fused {
+  @inline static k(offset: usize): v128 {
+    return v128.load32_splat(R_K + offset);
+  }
+
+  @inline static madd(a: v128, b: v128, c: v128): v128 {
+    return f32x4.relaxed_madd(a, b, c);
+  }
+
+  /**
+   * avx2Normal.ts's `log256` of eight lanes, from the bits of u1 = 1 - u in `ua` and `ub`: two chains
+   * interleaved statement by statement, so that their latencies overlap (measured 7% faster than one
+   * quad after the other). Returns lanes 0 .. 3 and leaves lanes 4 .. 7 in fusedHigh.
+   */
+  @inline static log8(ua: v128, ub: v128): v128 {
+    const one = Fused.k(R_ONE);
+    const ma = v128.or(v128.and(ua, Lanes.i32(N_MANTISSA)), Lanes.i32(N_HALF_BITS));
+    const mb = v128.or(v128.and(ub, Lanes.i32(N_MANTISSA)), Lanes.i32(N_HALF_BITS));
+    const sa = f32x4.lt(ma, Fused.k(R_SQRTHF));
+    const sb = f32x4.lt(mb, Fused.k(R_SQRTHF));
+    const ea = f32x4.sub(f32x4.convert_i32x4_s(i32x4.sub(i32x4.shr_u(ua, 23), Lanes.i32(N_126))), v128.and(sa, one));
+    const eb = f32x4.sub(f32x4.convert_i32x4_s(i32x4.sub(i32x4.shr_u(ub, 23), Lanes.i32(N_126))), v128.and(sb, one));
+    let xa = f32x4.add(f32x4.sub(ma, one), v128.and(sa, ma));
+    let xb = f32x4.add(f32x4.sub(mb, one), v128.and(sb, mb));
+    let ya = Fused.madd(Fused.k(R_P), xa, Fused.k(R_P + 4));
+    let yb = Fused.madd(Fused.k(R_P), xb, Fused.k(R_P + 4));
+    for (let i: usize = 8; i <= 32; i += 4) {
+      ya = Fused.madd(ya, xa, Fused.k(R_P + i));
+      yb = Fused.madd(yb, xb, Fused.k(R_P + i));
+    }
+    const za = f32x4.mul(xa, xa);
+    const zb = f32x4.mul(xb, xb);
+    ya = f32x4.mul(ya, xa);
+    yb = f32x4.mul(yb, xb);
+    ya = Fused.madd(ya, za, f32x4.mul(ea, Fused.k(R_Q1)));
+    yb = Fused.madd(yb, zb, f32x4.mul(eb, Fused.k(R_Q1)));
+    ya = f32x4.sub(ya, f32x4.mul(za, Fused.k(R_HALF)));
+    yb = f32x4.sub(yb, f32x4.mul(zb, Fused.k(R_HALF)));
+    xa = f32x4.add(xa, ya);
+    xb = f32x4.add(xb, yb);
+    fusedHigh = f32x4.add(xb, f32x4.mul(eb, Fused.k(R_Q2)));
+    return f32x4.add(xa, f32x4.mul(ea, Fused.k(R_Q2)));
+  }
+
+  /** The angle half of four lanes j .. j + 3 of the block at `p`: sincos of 2pi u2, times `radius`, stored. */
+  @inline static trig(p: usize, radius: v128): void {
+    const theta = f32x4.mul(Fused.k(R_TWO_PI), v128.load(p, 32));
+    const octant = v128.and(i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.mul(theta, Fused.k(R_FOPI))), Lanes.i32(N_ONE)), Lanes.i32(N_NOT_ONE));
+    const n = f32x4.convert_i32x4_s(octant);
+    let x = Fused.madd(n, Fused.k(R_MINUS_DP1), theta);
+    x = Fused.madd(n, Fused.k(R_MINUS_DP2), x);
+    x = Fused.madd(n, Fused.k(R_MINUS_DP3), x);
+    const z = f32x4.mul(x, x);
+    let c = Fused.madd(Fused.k(R_COS), z, Fused.k(R_COS + 4));
+    let s = Fused.madd(Fused.k(R_SIN), z, Fused.k(R_SIN + 4));
+    c = Fused.madd(c, z, Fused.k(R_COS + 8));
+    s = Fused.madd(s, z, Fused.k(R_SIN + 8));
+    c = f32x4.mul(c, z);
+    s = f32x4.mul(s, z);
+    c = Fused.madd(c, z, f32x4.neg(f32x4.mul(z, Fused.k(R_HALF))));
+    s = Fused.madd(s, x, x);
+    c = f32x4.add(c, Fused.k(R_ONE));
+    const swap = i32x4.shr_s(i32x4.shl(octant, 30), 31);
+    const sign = Lanes.i32(N_SIGN);
+    const sine = v128.xor(v128.bitselect(c, s, swap), v128.and(i32x4.shl(octant, 29), sign));
+    const cosine = v128.xor(v128.bitselect(s, c, swap), v128.and(i32x4.shl(v128.not(i32x4.sub(octant, Lanes.i32(N_TWO))), 29), sign));
+    v128.store(p, f32x4.add(f32x4.mul(radius, cosine), Lanes.f32(F_ZERO)));
+    v128.store(p, f32x4.add(f32x4.mul(radius, sine), Lanes.f32(F_ZERO)), 32);
+  }
+
+  /** A whole block of 16 at `p`: both logs interleaved, then the two angle quads. */
+  @inline static block(p: usize): void {
+    const la = Fused.log8(f32x4.sub(Fused.k(R_ONE), v128.load(p)), f32x4.sub(Fused.k(R_ONE), v128.load(p, 16)));
+    const lb = fusedHigh;
+    const ra = f32x4.sqrt(f32x4.mul(Lanes.f32(F_MINUS_TWO), la));
+    const rb = f32x4.sqrt(f32x4.mul(Lanes.f32(F_MINUS_TWO), lb));
+    Fused.trig(p, ra);
+    Fused.trig(p + 16, rb);
+  }
+}
+
 /**
  * torch's AVX2 `normal_fill_16_AVX2` as Debian's build computes it (src/kernels/js/avx2Normal.ts) over
  * `blocks` blocks of 16 uniforms at `out`, in place. Every lane is decided: avx2Normal.ts's fused
@@ -873,7 +1110,11 @@ class Avx2Block {
 export function avx2NormalBlocks(out: usize, blocks: i32): void {
   for (let b = 0; b < blocks; b++) {
     const p = out + ((<usize>b) << 6);
-    Avx2Block.quad(p);
-    Avx2Block.quad(p + 16);
+    if (ASC_FEATURE_RELAXED_SIMD) {
+      Fused.block(p);
+    } else {
+      Avx2Block.quad(p);
+      Avx2Block.quad(p + 16);
+    }
   }
 }

@@ -45,10 +45,10 @@ const reference = async (request) => {
   const began = performance.now();
   const out = await sampleDigits(ort, model, config, request);
   if (out._tag === 'Left') throw new Error(out.left.message);
-  const { sample, backend, timesteps } = out.right;
+  const { sample, backend, wasmBuild, timesteps } = out.right;
   const bytes = Buffer.from(sample.buffer, sample.byteOffset, sample.byteLength);
   const seconds = (performance.now() - began) / 1000;
-  process.stdout.write(`${JSON.stringify({ backend, timesteps, sha256: sha256(bytes), bytes: bytes.toString('base64'), seconds })}\n`);
+  process.stdout.write(`${JSON.stringify({ backend, wasmBuild, timesteps, sha256: sha256(bytes), bytes: bytes.toString('base64'), seconds })}\n`);
 };
 
 const findBrowser = () => {
@@ -241,7 +241,7 @@ const check = (page, node, userAgent, seconds) => {
     .join(', ');
   console.log(
     `browser test passed in ${seconds.toFixed(1)} s: ${REQUEST.samples} digits, ${REQUEST.steps} steps, seed ${REQUEST.seed} ` +
-      `(${browser}: ${page.seconds.toFixed(1)} s; Node, ${node.backend} backend: ${node.seconds.toFixed(1)} s); SHA-256 ${page.sha256} on both, ` +
+      `(${browser}, ${page.wasmBuild} build: ${page.seconds.toFixed(1)} s; Node, ${node.backend} backend${node.wasmBuild === null ? '' : `, ${node.wasmBuild} build`}: ${node.seconds.toFixed(1)} s); SHA-256 ${page.sha256} on both, ` +
       `first values ${page.first.join(', ')}; the library's WebAssembly kernels ran in the page: ${shown}`,
   );
 };

@@ -20,7 +20,7 @@ const expectedExports = ['schedulerError', 'SchedulerException',
   'setTimesteps', 'previousTimestep', 'scaleModelInput', 'step', 'addNoise', 'getVelocity', 'denoise',
   'denoiseAsync', 'isDDPMScheduler', 'stepOptionsOf',
   // wasm backend
-  'backend', 'setBackend', 'loadWasm', 'allocTensor', 'freeTensor', 'isWasmTensor', 'reserveTensorMemory'];
+  'backend', 'setBackend', 'loadWasm', 'allocTensor', 'freeTensor', 'isWasmTensor', 'reserveTensorMemory', 'wasmBuild'];
 
 const expectedNodeExports = ['loadScheduler', 'saveScheduler', 'resolveSchedulerConfigPath'];
 
@@ -101,6 +101,8 @@ const exerciseAll = (lib) => {
 
   // backends: one is active, and a WASM-backed tensor round-trips through a step with no copy
   assert.ok(['wasm', 'js'].includes(lib.backend()), `backend ${lib.backend()}`);
+  // the WASM build: one of the two where the WASM backend runs (Node 20 without flags: 'simd')
+  assert.ok(lib.backend() === 'js' || ['simd', 'relaxed-simd'].includes(lib.wasmBuild()), `wasm build ${lib.wasmBuild()}`);
   const t = lib.allocTensor([1, 4]);
   assert.equal(t._tag, 'Right');
   assert.deepEqual(t.right.shape, [1, 4]);

@@ -6,4 +6,4 @@
  * @module
  */
 export { allocTensor, freeTensor, isWasmTensor, reserveTensorMemory } from './allocTensor.js';
-export { simdSupported } from './instance.js';
+export { simdSupported, wasmBuild, type WasmBuild } from './instance.js';

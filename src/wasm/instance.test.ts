@@ -1,5 +1,25 @@
+import { KERNELS_RELAXED_WASM_BASE64 } from './generated/kernels-relaxed.wasm.js';
 import { KERNELS_WASM_BASE64 } from './generated/kernels.wasm.js';
-import { ARENA_START, CHUNK, copyFromMemory, decodeBase64, kernels, memoryF32, STAGING, STAGING_SLOTS, STATE, simdSupported } from './instance.js';
+import {
+  ARENA_START,
+  CHUNK,
+  copyFromMemory,
+  decodeBase64,
+  instantiateBuild,
+  kernels,
+  memoryF32,
+  STAGING,
+  STAGING_SLOTS,
+  STATE,
+  simdSupported,
+  wasmBuild,
+} from './instance.js';
+
+// Set by scripts/test-relaxed.mjs, which runs this file where the relaxed build must be the one chosen.
+const relaxedRequired = process.env.DDPM_REQUIRE_RELAXED === '1';
+// Whether this engine validates relaxed SIMD at all (Node 20 only with --experimental-wasm-relaxed-simd).
+const wasmGlobal = (globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean } }).WebAssembly;
+const relaxedValidates = wasmGlobal.validate(decodeBase64(KERNELS_RELAXED_WASM_BASE64));
 
 describe('decodeBase64', () => {
   it('decodes like Buffer does, with and without padding', () => {
@@ -9,8 +29,9 @@ describe('decodeBase64', () => {
     }
   });
 
-  it('gives the bytes of a WebAssembly module: the magic number and version 1', () => {
+  it('gives the bytes of a WebAssembly module: the magic number and version 1, for both builds', () => {
     expect(Array.from(decodeBase64(KERNELS_WASM_BASE64).subarray(0, 8))).toEqual([0, 97, 115, 109, 1, 0, 0, 0]);
+    expect(Array.from(decodeBase64(KERNELS_RELAXED_WASM_BASE64).subarray(0, 8))).toEqual([0, 97, 115, 109, 1, 0, 0, 0]);
   });
 });
 
@@ -51,5 +72,56 @@ describe('kernels', () => {
     const view = memoryF32(k);
     expect(memoryF32(k)).toBe(view);
     expect(view.buffer).toBe(k.memory.buffer);
+  });
+});
+
+describe('the two builds', () => {
+  it('the SIMD build always instantiates here, and reports no fused multiply-add', () => {
+    const k = instantiateBuild('simd');
+    expect(k).not.toBeNull();
+    expect(k?.fusedMultiplyAdds()).toBe(0);
+    // a fresh instance, with memory of its own
+    expect(k).not.toBe(kernels());
+  });
+
+  it('the relaxed build instantiates exactly where the engine validates it and fuses both widths', () => {
+    const k = instantiateBuild('relaxed-simd');
+    if (!relaxedValidates) {
+      expect(k).toBeNull();
+    } else {
+      // null only on an engine that validates relaxed SIMD but does not fuse its multiply-add
+      expect(k === null ? 'unfused' : k.fusedMultiplyAdds()).toBe(k === null ? 'unfused' : 3);
+    }
+    if (relaxedRequired) expect(k?.fusedMultiplyAdds()).toBe(3);
+  });
+
+  it('wasmBuild names the build that kernels() made: relaxed where it runs, else SIMD', () => {
+    const expected = instantiateBuild('relaxed-simd') !== null && process.env.DDPM_WASM_BUILD !== 'simd' ? 'relaxed-simd' : 'simd';
+    expect(wasmBuild()).toBe(expected);
+    if (relaxedRequired) expect(wasmBuild()).toBe('relaxed-simd');
+  });
+
+  // A fresh copy of this module, so that the choice is made again under the variable.
+  it('DDPM_WASM_BUILD=simd keeps the SIMD build, and other values are ignored', async () => {
+    const fresh = async (value: string | undefined): Promise<unknown> => {
+      const saved = process.env.DDPM_WASM_BUILD;
+      if (value === undefined) delete process.env.DDPM_WASM_BUILD;
+      else process.env.DDPM_WASM_BUILD = value;
+      try {
+        let build: unknown;
+        await jest.isolateModulesAsync(async () => {
+          build = (await import('./instance.js')).wasmBuild();
+        });
+        return build;
+      } finally {
+        if (saved === undefined) delete process.env.DDPM_WASM_BUILD;
+        else process.env.DDPM_WASM_BUILD = saved;
+      }
+    };
+    const best = instantiateBuild('relaxed-simd') === null ? 'simd' : 'relaxed-simd';
+    expect(await fresh(' SIMD ')).toBe('simd');
+    expect(await fresh(undefined)).toBe(best);
+    expect(await fresh('relaxed-simd')).toBe(best);
+    expect(await fresh('avx512')).toBe(best);
   });
 });

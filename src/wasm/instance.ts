@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { KERNELS_RELAXED_WASM_BASE64 } from './generated/kernels-relaxed.wasm.js';
 import { KERNELS_WASM_BASE64 } from './generated/kernels.wasm.js';
 
 /**
@@ -36,6 +37,11 @@ export interface KernelExports {
   glibcNormalBlocks(out: number, blocks: number, flagged: number): number;
   /** torch's AVX2 Box-Muller (Debian's build) over `blocks` blocks of 16 uniforms at `out`, in place. */
   avx2NormalBlocks(out: number, blocks: number): void;
+  /**
+   * Which relaxed multiply-adds the engine fuses: bit 0 `f32x4.relaxed_madd`, bit 1 `f64x2.relaxed_madd`;
+   * 0 in the SIMD build.
+   */
+  fusedMultiplyAdds(): number;
 }
 
 /** The few WebAssembly globals used, typed here so that the main entry needs no DOM or Node types. */
@@ -113,7 +119,25 @@ export const decodeBase64 = (text: string): Uint8Array => {
   return out;
 };
 
-let instance: KernelExports | null | undefined;
+/**
+ * The two builds of the kernels' module, from the one source (assembly/kernels.ts):
+ * - `'relaxed-simd'`: WebAssembly SIMD plus relaxed SIMD. Its Box-Muller blocks use `relaxed_madd` as
+ *   the fused multiply-add that torch's AVX2 kernel and glibc's FMA builds execute: the AVX2 flavor in
+ *   float32 lanes (four at a time instead of two doubles) and the glibc flavor with glibc's own fused
+ *   operations (no error bound, no JavaScript fix-up). It runs only where the engine validates relaxed
+ *   SIMD (Node 22+, Chromium 114+; Node 20 with `--experimental-wasm-relaxed-simd`) and fuses the
+ *   multiply-add in both widths, which a probe in the module checks at load (V8 does on x86-64 with FMA3).
+ * - `'simd'`: WebAssembly SIMD only, every fused operation emulated in double. The fallback.
+ * Both give the same bits for every input (randnExhaustive.test.ts runs every u1 and u2 through each).
+ */
+export type WasmBuild = 'relaxed-simd' | 'simd';
+
+const BUILD_BYTES: Readonly<Record<WasmBuild, string>> = {
+  'relaxed-simd': KERNELS_RELAXED_WASM_BASE64,
+  simd: KERNELS_WASM_BASE64,
+};
+// fusedMultiplyAdds() with both widths fused
+const BOTH_FUSED = 3;
 
 const imports = {
   env: {
@@ -123,24 +147,76 @@ const imports = {
   },
 };
 
+/** Whether `made`, an instance of `build`, may run: the relaxed build only where its multiply-adds fuse. */
+const usable = (build: WasmBuild, made: KernelExports): boolean =>
+  build === 'simd' || made.fusedMultiplyAdds() === BOTH_FUSED;
+
 /**
- * The instance, made synchronously on first call; null when WebAssembly or SIMD is unavailable or
- * compilation is refused (a Content-Security-Policy without 'wasm-unsafe-eval', or a browser that
- * limits synchronous compilation on its main thread; {@link kernelsAsync} then may still succeed):
- * the JavaScript kernels then run.
+ * A new instance of `build`, compiled synchronously, with memory of its own; null where the engine lacks
+ * WebAssembly SIMD, refuses the module (no relaxed SIMD; a Content-Security-Policy without
+ * 'wasm-unsafe-eval'; a main thread that limits synchronous compilation), or, for `'relaxed-simd'`, does
+ * not fuse its multiply-adds. For tests and benchmarks of one build; the library uses {@link kernels}.
+ *
+ * @internal
+ */
+export const instantiateBuild = (build: WasmBuild): KernelExports | null => {
+  const api = wasmApi();
+  if (api === undefined || !simdSupported()) return null;
+  try {
+    const bytes = decodeBase64(BUILD_BYTES[build]);
+    if (!api.validate(bytes)) return null;
+    const made = new api.Instance(new api.Module(bytes), imports).exports as KernelExports;
+    return usable(build, made) ? made : null;
+  } catch {
+    return null;
+  }
+};
+
+/** {@link instantiateBuild} compiled asynchronously (allowed at any size on a browser's main thread). */
+const instantiateBuildAsync = async (build: WasmBuild): Promise<KernelExports | null> => {
+  const api = wasmApi();
+  if (api === undefined || !simdSupported()) return null;
+  try {
+    const bytes = decodeBase64(BUILD_BYTES[build]);
+    if (!api.validate(bytes)) return null;
+    const made = (await api.instantiate(bytes, imports)).instance.exports as KernelExports;
+    return usable(build, made) ? made : null;
+  } catch {
+    return null;
+  }
+};
+
+// `DDPM_WASM_BUILD=simd` keeps the library on the SIMD build where the relaxed one could run (to
+// compare the two, or to rule the relaxed one out); any other value is ignored, as for DDPM_BACKEND.
+const environmentBuilds = (): ReadonlyArray<WasmBuild> => {
+  const value = typeof process === 'undefined' || typeof process.env !== 'object' || process.env === null
+    ? undefined
+    : process.env.DDPM_WASM_BUILD;
+  return value?.trim().toLowerCase() === 'simd' ? ['simd'] : ['relaxed-simd', 'simd'];
+};
+
+let instance: KernelExports | null | undefined;
+let instanceBuild: WasmBuild | null = null;
+
+/**
+ * The instance, made synchronously on first call: the relaxed-SIMD build where it runs and fuses, else
+ * the SIMD build (see {@link WasmBuild}); null when WebAssembly or SIMD is unavailable or compilation
+ * is refused (a Content-Security-Policy without 'wasm-unsafe-eval', or a browser that limits
+ * synchronous compilation on its main thread; {@link kernelsAsync} then may still succeed): the
+ * JavaScript kernels then run.
  *
  * @internal
  */
 export const kernels = (): KernelExports | null => {
   if (instance !== undefined) return instance;
   instance = null;
-  const api = wasmApi();
-  if (api === undefined || !simdSupported()) return null;
-  try {
-    const made = new api.Instance(new api.Module(decodeBase64(KERNELS_WASM_BASE64)), imports);
-    instance = made.exports as KernelExports;
-  } catch {
-    instance = null;
+  for (const build of environmentBuilds()) {
+    const made = instantiateBuild(build);
+    if (made !== null) {
+      instance = made;
+      instanceBuild = build;
+      break;
+    }
   }
   return instance;
 };
@@ -155,17 +231,32 @@ export const kernels = (): KernelExports | null => {
 export const kernelsAsync = async (): Promise<KernelExports | null> => {
   const ready = kernels();
   if (ready !== null) return ready;
-  const api = wasmApi();
-  if (api === undefined || !simdSupported()) return null;
-  try {
-    const made = await api.instantiate(decodeBase64(KERNELS_WASM_BASE64), imports);
-    // another call may have finished first: keep its instance, whose memory tensors may already use
-    instance ??= made.instance.exports as KernelExports;
-  } catch {
-    return null;
+  for (const build of environmentBuilds()) {
+    const made = await instantiateBuildAsync(build);
+    if (made !== null) {
+      // another call may have finished first: keep its instance, whose memory tensors may already use
+      if (instance === null || instance === undefined) {
+        instance = made;
+        instanceBuild = build;
+      }
+      return instance;
+    }
   }
-  return instance;
+  return null;
 };
+
+/**
+ * Which build of the WebAssembly kernels the library runs: `'relaxed-simd'` (fused multiply-adds, where
+ * the engine has relaxed SIMD and fuses them) or `'simd'`; null where no WebAssembly SIMD kernels run.
+ * Both builds give the same bits; they differ in speed (the noise, chiefly). Made on first use, as the
+ * backend is. `DDPM_WASM_BUILD=simd` keeps the SIMD build.
+ *
+ * @example
+ * ```ts
+ * wasmBuild() // 'simd' on Node 20; 'relaxed-simd' on Node 22+ and Chromium on an x86-64 CPU with FMA
+ * ```
+ */
+export const wasmBuild = (): WasmBuild | null => (kernels() === null ? null : instanceBuild);
 
 let viewBuffer: ArrayBuffer | null = null;
 let f32View = new Float32Array(0);

@@ -7,6 +7,7 @@ import { allocTensor, freeTensor } from './allocTensor.js';
 import { backend, setBackend } from '../kernels/select.js';
 import { CPU_CAPABILITIES, type CpuCapability } from '../cpuCapability.js';
 import { jsNormalBlocks } from '../kernels/js/normalBlocks.js';
+import { KERNELS_RELAXED_WASM_BASE64 } from './generated/kernels-relaxed.wasm.js';
 import { KERNELS_WASM_BASE64 } from './generated/kernels.wasm.js';
 import { CHUNK, decodeBase64, kernels, STAGING, STATE, STEP_BLOCK, STEP_BLOCK_BYTES } from './instance.js';
 import { wasmNormalBlocks } from './randnBlocks.js';
@@ -210,10 +211,13 @@ const dataSegments = (bytes: Uint8Array): [number, number][] => {
   return ranges;
 };
 
-describe('the kernels\' constant tables', () => {
-  it('lie between the MT19937 state and step parameter block and the staging chunks, so that none overwrites them', () => {
+describe('the kernels\' constant tables, in both builds', () => {
+  it.each([
+    ['simd', KERNELS_WASM_BASE64],
+    ['relaxed-simd', KERNELS_RELAXED_WASM_BASE64],
+  ])('%s: lie between the MT19937 state and step parameter block and the staging chunks, so that none overwrites them', (_build, base64) => {
     expect(STEP_BLOCK).toBe(STATE + 624 * 4);
-    const ranges = dataSegments(decodeBase64(KERNELS_WASM_BASE64));
+    const ranges = dataSegments(decodeBase64(base64));
     expect(ranges.length).toBeGreaterThan(0);
     for (const [start, end] of ranges) {
       expect(start).toBeGreaterThanOrEqual(STEP_BLOCK + STEP_BLOCK_BYTES);

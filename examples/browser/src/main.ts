@@ -134,7 +134,7 @@ const main = async (): Promise<void> => {
   const out = await sampleDigits(ort, model, config, r, onStep);
   if (E.isLeft(out)) return fail(out.left.message);
   const seconds = (performance.now() - began) / 1000;
-  const { sample, timesteps, backend } = out.right;
+  const { sample, timesteps, backend, wasmBuild } = out.right;
   drawDigits(sample, 0, r.samples);
   // the samples' little-endian float32 bytes, copied into an ArrayBuffer of their own for the digest
   const bytes = Uint8Array.from(new Uint8Array(sample.buffer, sample.byteOffset, sample.byteLength));
@@ -142,13 +142,14 @@ const main = async (): Promise<void> => {
   const sha256 = crypto.subtle === undefined ? null : hex(await crypto.subtle.digest('SHA-256', bytes));
   statusLine.textContent = `done: ${timesteps.length} steps in ${seconds.toFixed(1)} s (${(timesteps.length / seconds).toFixed(2)} steps/s)`;
   const calls = Object.entries(kernelCalls).filter(([, n]) => n > 0);
-  element('backend').textContent = probing ? `${backend} (calls into its kernels: ${calls.map(([name, n]) => `${name} ${n}`).join(', ')})` : backend;
+  element('backend').textContent = probing ? `${backend}, ${wasmBuild ?? 'no'} build (calls into its kernels: ${calls.map(([name, n]) => `${name} ${n}`).join(', ')})` : backend;
   element('timesteps').textContent = `${timesteps.slice(0, 8).join(', ')}${timesteps.length > 8 ? ', …' : ''}`;
   element('hash').textContent = sha256 ?? 'n/a (not a secure context)';
   await report({
     kind: 'result',
     request: r,
     backend,
+    wasmBuild,
     kernelCalls: probing ? kernelCalls : null,
     timesteps,
     sha256,

@@ -15,6 +15,8 @@ import {
   type DDPMScheduler,
   type SchedulerError,
   type StepEvent,
+  type WasmBuild,
+  wasmBuild,
 } from 'ddpm-scheduler';
 import { sampleNetwork, type OrtLike, type OrtSessionLike } from '../../../cli/src/network.js';
 
@@ -41,6 +43,8 @@ export interface DigitsResult {
   readonly timesteps: ReadonlyArray<number>;
   /** The library's kernel backend during the loop. */
   readonly backend: Backend;
+  /** Which build of the library's WebAssembly kernels ran ('relaxed-simd' or 'simd'), null on the JS backend. */
+  readonly wasmBuild: WasmBuild | null;
 }
 
 /** The most samples one request may ask for (the form's limit): the model's time per step grows with the batch. */
@@ -113,6 +117,7 @@ export const sampleDigits = async (
       sample: o.sample.data.slice(o.sample.offset, o.sample.offset + o.sample.size),
       timesteps: Array.from(s.right.timesteps),
       backend: backend(),
+      wasmBuild: backend() === 'wasm' ? wasmBuild() : null,
     }),
   )(out);
 };
