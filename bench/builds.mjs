@@ -1,0 +1,73 @@
+// The two builds of the WebAssembly kernels side by side, in one process: the draw that randn and the
+// step's noise run (wasmNormalBlocks: MT19937 uniforms in a staging chunk, then torch's Box-Muller
+// block in the flavor's float32 operations), for each cpuCapability flavor, plus the uniforms alone.
+// Run by bench/run.mjs; uses the compiled internals in dist/esm/wasm (the same files the package ships).
+import { do_not_optimize, measure } from 'mitata';
+
+const internal = (path) => import(new URL(`../dist/esm/${path}`, import.meta.url).href);
+
+/**
+ * `{ builds, rows, copies }`: the builds that instantiate here, and per case the median ns per sample of each
+ * build (in five interleaved rounds, the order reversed every other round), at `n` samples; and
+ * `copies`, the ns per float32 of three ways to copy a chunk (out of WASM memory, and between ordinary arrays).
+ */
+export const benchBuilds = async (n) => {
+  const { instantiateBuild, memoryU32, STATE, stagingAt } = await internal('wasm/instance.js');
+  const { wasmNormalBlocks } = await internal('wasm/randnBlocks.js');
+  const builds = ['simd', 'relaxed-simd'].map((b) => [b, instantiateBuild(b)]).filter(([, k]) => k !== null);
+  // a generator state: MT19937 seeded 0 (torch.manual_seed(0)), words as torch keeps them
+  const words = new Uint32Array(624);
+  words[0] = 0;
+  for (let i = 1; i < 624; i++) words[i] = (Math.imul(1812433253, words[i - 1] ^ (words[i - 1] >>> 30)) + i) >>> 0;
+  const cases = [];
+  for (const [build, k] of builds) {
+    const out = new Float32Array(n);
+    for (const flavor of ['avx2', 'default']) cases.push([`${flavor} draw`, build, () => do_not_optimize(wasmNormalBlocks(k, out, words, 624, flavor))]);
+    cases.push([
+      'MT19937 uniforms only',
+      build,
+      () => {
+        memoryU32(k).set(words, STATE >> 2);
+        let at = 624;
+        for (let from = 0; from < n; from += 16384) at = k.mtUniforms(stagingAt(0), Math.min(16384, n - from), STATE, at);
+        return do_not_optimize(at);
+      },
+    ]);
+  }
+  // both builds give the same bits (randnExhaustive.test.ts proves it on every input): checked here too
+  const drawn = builds.map(([, k]) => {
+    const out = new Float32Array(n);
+    wasmNormalBlocks(k, out, words, 624, 'default');
+    return out;
+  });
+  for (const d of drawn) if (!d.every((v, i) => Object.is(v, drawn[0][i]))) throw new Error('the builds drew different noise');
+  const samples = new Map();
+  // the copy out of WASM memory that every result leaving it pays (src/wasm/instance.ts copyFromMemory):
+  // TypedArray.prototype.set from a view of the memory, against a slice then set, and set between two
+  // ordinary arrays, per float32, in 16 384-element chunks as the staged paths copy
+  const [, k0] = builds[0];
+  const memory = new Float32Array(k0.memory.buffer, stagingAt(0), 16384);
+  const ordinary = new Float32Array(16384).fill(1.5);
+  const target = new Float32Array(n);
+  cases.push(
+    ['copy out: set from a WASM memory view', 'any', () => { for (let f = 0; f < n; f += 16384) target.set(memory, f); }],
+    ['copy out: slice of the view, then set', 'any', () => { for (let f = 0; f < n; f += 16384) target.set(memory.slice(), f); }],
+    ['copy: set between ordinary arrays', 'any', () => { for (let f = 0; f < n; f += 16384) target.set(ordinary, f); }],
+  );
+  for (let r = 0; r < 5; r++) {
+    for (const [name, build, fn] of r % 2 === 0 ? cases : [...cases].reverse()) {
+      const key = `${name}|${build}`;
+      const { p50 } = await measure(fn, { min_samples: 12, min_cpu_time: 150e6, batch_samples: 64 });
+      samples.set(key, [...(samples.get(key) ?? []), p50 / n]);
+    }
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  const rows = {};
+  for (const [key, xs] of samples) {
+    const [name, build] = key.split('|');
+    rows[name] = { ...rows[name], [build]: median(xs) };
+  }
+  const copies = Object.fromEntries(Object.entries(rows).filter(([name]) => name.startsWith('copy')).map(([name, per]) => [name, per.any]));
+  for (const name of Object.keys(copies)) delete rows[name];
+  return { builds: builds.map(([b]) => b), rows, copies };
+};
