@@ -716,7 +716,7 @@ const sections = [
         ['Against diffusers on torch: seeded sampling loops, identity model', torchLoopHeaders, torchLoopRows],
       ]),
   ...(buildRows.length === 0 ? [] : [['The two builds of the WASM kernels: the noise draw (wasmNormalBlocks), one process', buildHeaders, buildRows]]),
-  ...(copyRows.length === 0 ? [] : [['Copying 65 536 float32 out of WASM memory, in 16 384-element chunks', ['per float32', 'time', 'ratio to ordinary arrays'], copyRows]]),
+  ...(copyRows.length === 0 ? [] : [['Copying 65 536 float32 out of WASM memory, in 16 384-element chunks, into an array 16 bytes past a page', ['per float32', 'time', 'ratio to ordinary arrays'], copyRows]]),
 ];
 for (const [title, headers, rows] of sections) console.log(`\n${title}\n${textTable(headers, rows)}`);
 if (backends !== '') console.log(`\nBoth backends (bench/wasm.mjs)\n${backends}`);

@@ -39,6 +39,12 @@ describe('allocTensor', () => {
     right(freeTensor(c));
   });
 
+  it('starts tensors of whole 4 KiB pages half a page past a page boundary, where copies out of them do not alias', () => {
+    const made = [right(allocTensor([1, 4, 32, 32])), right(allocTensor([1, 4, 32, 32])), right(allocTensor([1024]))];
+    expect(made.map((t) => t.data.byteOffset % 4096)).toEqual([2048, 2048, 2048]);
+    made.forEach((t) => right(freeTensor(t)));
+  });
+
   it('coalesces freed neighbours, so that the whole arena can be allocated again', () => {
     const parts = [0, 1, 2, 3].map(() => right(allocTensor([65536])));
     expect(E.isLeft(allocTensor([1]))).toBe(true);

@@ -17,6 +17,13 @@ import { ARENA_START, kernels } from './instance.js';
 
 const PAGE = 65536;
 const ALIGN = 16;
+// The arena begins half a 4 KiB page past a page boundary, so that tensors whose sizes are whole 4 KiB
+// pages (the usual latents) begin there too. A memcpy between two buffers whose data lie a few bytes
+// apart modulo 4096 runs some 6-15x slower on this machine's CPU (its loads and stores alias), and a
+// large ordinary typed array's data begins just past a page boundary (a calloc'd mmap chunk): a
+// page-aligned tensor would meet it in every copy out, a slice of it, say (measured: 4.35 against
+// 0.69 ns per float32 at 65 536). The memory holds these bytes beyond the arena's size.
+const ARENA_SKEW = 2048;
 const DEFAULT_ARENA = 64 * 1024 * 1024;
 
 interface Block {
@@ -56,9 +63,10 @@ export const reserveTensorMemory = (bytes: number): E.Either<SchedulerError, num
     return E.left(schedulerError('InvalidNumber', 'bytes', bytes, 'an integer >= 65536'));
   }
   const rounded = Math.ceil(bytes / PAGE) * PAGE;
-  if (rounded > MAX_MEMORY - ARENA_START) {
+  // the arena's skew takes one page more than its size
+  if (rounded > MAX_MEMORY - ARENA_START - PAGE) {
     return E.left(
-      schedulerError('InvalidNumber', 'bytes', bytes, `at most ${MAX_MEMORY - ARENA_START} (a WebAssembly memory holds 4 GiB, the kernels' own data included)`),
+      schedulerError('InvalidNumber', 'bytes', bytes, `at most ${MAX_MEMORY - ARENA_START - PAGE} (a WebAssembly memory holds 4 GiB, the kernels' own data included)`),
     );
   }
   if (live.size > 0) {
@@ -73,7 +81,7 @@ export const reserveTensorMemory = (bytes: number): E.Either<SchedulerError, num
     if (k === null) return E.left(unavailable('bytes', bytes));
     const start = arenaEnd - arenaSize;
     const have = k.memory.buffer.byteLength;
-    if (start + rounded > have) k.memory.grow((start + rounded - have) / PAGE);
+    if (start + rounded > have) k.memory.grow(Math.ceil((start + rounded - have) / PAGE));
     freeBlocks.length = 0;
     freeBlocks.push({ offset: start, size: rounded });
     arenaEnd = start + rounded;
@@ -88,8 +96,8 @@ const ensureArena = (): boolean => {
   const k = kernels();
   if (k === null) return false;
   const have = k.memory.buffer.byteLength;
-  const start = Math.max(have, ARENA_START);
-  k.memory.grow((start + requestedBytes - have) / PAGE);
+  const start = Math.max(have, ARENA_START) + ARENA_SKEW;
+  k.memory.grow(Math.ceil((start + requestedBytes - have) / PAGE));
   freeBlocks.push({ offset: start, size: requestedBytes });
   arenaEnd = start + requestedBytes;
   arenaSize = requestedBytes;
