@@ -164,8 +164,8 @@ const abortedAt = (p: SamplingPlan, index: number, when: string): SchedulerError
 
 /**
  * A new ordinary tensor with the values of a contiguous one (the workspace's, in WASM memory on that
- * backend). By `slice`: V8 copies out of a WebAssembly memory view with `TypedArray.prototype.set` some
- * 15x slower than a slice does (see src/wasm/instance.ts's copyFromMemory).
+ * backend): one slice, a new array and one copy. (The arena's tensors begin half a page past a page
+ * boundary, so that this copy does not alias the new array; src/wasm/allocTensor.ts.)
  */
 const snapshot = (t: Tensor): Tensor => tensor(t.data.slice(t.offset, t.offset + t.size), t.shape);
 
