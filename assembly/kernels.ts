@@ -590,16 +590,21 @@ const A_K: usize = memory.data<f64>([
   -0.00019515295571181923, 0.008332161232829094, -0.16666655242443085,
   0.0000244331567955669, -0.0013887316454201937, 0.04166664555668831,
 ]);
-const A_SQRTHF: usize = 0;
-const A_P: usize = 8; // P0 at A_P, P8 at A_P + 64
-const A_Q1: usize = 80;
-const A_Q2: usize = 88;
-const A_HALF: usize = 96;
-const A_MINUS_DP1: usize = 104;
-const A_MINUS_DP2: usize = 112;
-const A_MINUS_DP3: usize = 120;
-const A_SIN: usize = 128; // P0 .. P2
-const A_COS: usize = 152; // P0 .. P2
+// The constants' indices, in A_K (doubles) and in R_K (floats, the relaxed build's: the same list, then
+// 4/pi, 2 pi and 1 as float32).
+const AVX_SQRTHF: usize = 0;
+const AVX_P: usize = 1; // P0 .. P8
+const AVX_Q1: usize = 10;
+const AVX_Q2: usize = 11;
+const AVX_HALF: usize = 12;
+const AVX_MINUS_DP1: usize = 13;
+const AVX_MINUS_DP2: usize = 14;
+const AVX_MINUS_DP3: usize = 15;
+const AVX_SIN: usize = 16; // P0 .. P2
+const AVX_COS: usize = 19; // P0 .. P2
+const AVX_FOPI: usize = 22;
+const AVX_TWO_PI: usize = 23;
+const AVX_ONE: usize = 24;
 const A_F32_K: usize = memory.data<f32>([1.2732394933700562, 6.2831854820251465]);
 const A_FOPI: usize = 0;
 const A_TWO_PI_F32: usize = 4;
@@ -617,8 +622,9 @@ class Lanes {
     return v128.load64_splat(D_K + offset);
   }
 
-  @inline static a(offset: usize): v128 {
-    return v128.load64_splat(A_K + offset);
+  /** avx_mathfun's constant `index` (AVX_*) as two double lanes. */
+  @inline static a(index: usize): v128 {
+    return v128.load64_splat(A_K + (index << 3));
   }
 
   /** Math.fround on two lanes of double: demoted to float32 (to nearest) and promoted back, exactly. */
@@ -699,7 +705,9 @@ class GlibcBlock {
   /**
    * Four lanes j .. j + 3 of a glibc-flavor block at `p` (u1 from p, u2 from p + 32) into glibcCos and
    * glibcSin, without storing; returns all ones in the lanes whose logf, sinf or cosf fast path cannot
-   * decide (glibcFloat.ts's test `fround(v - E) === fround(v + E)` fails: its slow path would run).
+   * decide (glibcFloat.ts's test `fround(v - E) === fround(v + E)` fails: its slow path would run). The
+   * relaxed build evaluates glibc's fused operations fused (GlibcFused), decides every lane and stores
+   * the four lanes in place (slots j and j + 8).
    */
   @inline static quad(p: usize): v128 {
     // logf(u1), u1 = 1 - u in [2^-24, 1] (normal): glibcFloat.ts's split of the bits ix
@@ -708,12 +716,22 @@ class GlibcBlock {
     const index = v128.and(i32x4.shr_u(tmp, 19), Lanes.i32(N_FIFTEEN));
     const k = i32x4.shr_s(tmp, 23);
     const z = i32x4.sub(ix, v128.and(tmp, Lanes.i32(N_EXPONENT)));
-    const la = Glibc.logf2(f64x2.promote_low_f32x4(z), f64x2.convert_low_i32x4_s(k), i32x4.extract_lane(index, 0), i32x4.extract_lane(index, 1));
-    const lb = Glibc.logf2(
-      f64x2.promote_low_f32x4(Lanes.upper(z)), f64x2.convert_low_i32x4_s(Lanes.upper(k)), i32x4.extract_lane(index, 2), i32x4.extract_lane(index, 3),
-    );
-    const log = i32x4.shuffle(la, lb, 0, 1, 4, 5);
-    let bad = i32x4.ne(log, i32x4.shuffle(la, lb, 2, 3, 6, 7));
+    const zl = f64x2.promote_low_f32x4(z);
+    const zh = f64x2.promote_low_f32x4(Lanes.upper(z));
+    const kl = f64x2.convert_low_i32x4_s(k);
+    const kh = f64x2.convert_low_i32x4_s(Lanes.upper(k));
+    let log: v128;
+    let bad = i32x4.splat(0);
+    if (ASC_FEATURE_RELAXED_SIMD) {
+      const la = GlibcFused.logf2(zl, kl, i32x4.extract_lane(index, 0), i32x4.extract_lane(index, 1));
+      const lb = GlibcFused.logf2(zh, kh, i32x4.extract_lane(index, 2), i32x4.extract_lane(index, 3));
+      log = i64x2.shuffle(la, lb, 0, 2);
+    } else {
+      const la = Glibc.logf2(zl, kl, i32x4.extract_lane(index, 0), i32x4.extract_lane(index, 1));
+      const lb = Glibc.logf2(zh, kh, i32x4.extract_lane(index, 2), i32x4.extract_lane(index, 3));
+      log = i32x4.shuffle(la, lb, 0, 1, 4, 5);
+      bad = i32x4.ne(log, i32x4.shuffle(la, lb, 2, 3, 6, 7));
+    }
     // -2 logf is exact; the float32 square root is the double one rounded once (sqrtf)
     const radius = f32x4.sqrt(f32x4.mul(Lanes.f32(F_MINUS_TWO), log));
 
@@ -727,18 +745,27 @@ class GlibcBlock {
       i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(tl, Lanes.d(D_HPI_INV))), i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(th, Lanes.d(D_HPI_INV))), 0, 1, 4, 5,
     );
     const n = i32x4.shr_s(i32x4.add(truncated, Lanes.i32(N_HALF_2_24)), 24);
-    const xl = Glibc.reduce2(tl, f64x2.convert_low_i32x4_s(n));
-    const xh = Glibc.reduce2(th, f64x2.convert_low_i32x4_s(Lanes.upper(n)));
-    const sa = Glibc.sin2(xl);
-    const sb = Glibc.sin2(xh);
-    const ca = Glibc.cos2(xl);
-    const cb = Glibc.cos2(xh);
-    const s = i32x4.shuffle(sa, sb, 0, 1, 4, 5);
-    const c = i32x4.shuffle(ca, cb, 0, 1, 4, 5);
     // theta < 2^-12 (top bits below 0x398): sinf = theta and cosf = 1 without the polynomials
     const tiny = i32x4.lt_u(theta, Lanes.i32(N_TINY));
-    const trigBad = v128.or(i32x4.ne(s, i32x4.shuffle(sa, sb, 2, 3, 6, 7)), i32x4.ne(c, i32x4.shuffle(ca, cb, 2, 3, 6, 7)));
-    bad = v128.or(bad, v128.andnot(trigBad, tiny));
+    let s: v128;
+    let c: v128;
+    if (ASC_FEATURE_RELAXED_SIMD) {
+      const xl = GlibcFused.reduce2(tl, f64x2.convert_low_i32x4_s(n));
+      const xh = GlibcFused.reduce2(th, f64x2.convert_low_i32x4_s(Lanes.upper(n)));
+      s = pack32(GlibcFused.sin2(xl), GlibcFused.sin2(xh));
+      c = pack32(GlibcFused.cos2(xl), GlibcFused.cos2(xh));
+    } else {
+      const xl = Glibc.reduce2(tl, f64x2.convert_low_i32x4_s(n));
+      const xh = Glibc.reduce2(th, f64x2.convert_low_i32x4_s(Lanes.upper(n)));
+      const sa = Glibc.sin2(xl);
+      const sb = Glibc.sin2(xh);
+      const ca = Glibc.cos2(xl);
+      const cb = Glibc.cos2(xh);
+      s = i32x4.shuffle(sa, sb, 0, 1, 4, 5);
+      c = i32x4.shuffle(ca, cb, 0, 1, 4, 5);
+      const trigBad = v128.or(i32x4.ne(s, i32x4.shuffle(sa, sb, 2, 3, 6, 7)), i32x4.ne(c, i32x4.shuffle(ca, cb, 2, 3, 6, 7)));
+      bad = v128.or(bad, v128.andnot(trigBad, tiny));
+    }
     // Quadrant n: sinf is +-sin x (n even) or +-cos x (n odd), cosf the other; the cos polynomial is
     // negated where n & 2, the sin polynomial where bit 0 xor bit 1 of n (glibc's sign table).
     const odd = i32x4.shr_s(i32x4.shl(n, 31), 31);
@@ -748,8 +775,16 @@ class GlibcBlock {
     const sinf = v128.bitselect(theta, v128.bitselect(cs, ss, odd), tiny);
     const cosf = v128.bitselect(Lanes.f32(F_ONE), v128.bitselect(ss, cs, odd), tiny);
     // radius * t is one float32 product; + 0 turns -0 into +0, as torch's `* std + mean` does
-    glibcCos = f32x4.add(f32x4.mul(radius, cosf), Lanes.f32(F_ZERO));
-    glibcSin = f32x4.add(f32x4.mul(radius, sinf), Lanes.f32(F_ZERO));
+    const cosProduct = f32x4.add(f32x4.mul(radius, cosf), Lanes.f32(F_ZERO));
+    const sinProduct = f32x4.add(f32x4.mul(radius, sinf), Lanes.f32(F_ZERO));
+    if (ASC_FEATURE_RELAXED_SIMD) {
+      // every lane decided: stored at once (through the globals it measured 6 % slower)
+      v128.store(p, cosProduct);
+      v128.store(p, sinProduct, 32);
+    } else {
+      glibcCos = cosProduct;
+      glibcSin = sinProduct;
+    }
     return bad;
   }
 }
@@ -809,41 +844,6 @@ class GlibcFused {
     const c = GlibcFused.madd(x4, Lanes.d(D_C2), c1);
     return GlibcFused.madd(x6, c2, c);
   }
-
-  /** Four lanes j .. j + 3 of a glibc-flavor block at `p`, in place: GlibcBlock.quad's steps, fused. */
-  @inline static quad(p: usize): void {
-    const ix = f32x4.sub(Lanes.f32(F_ONE), v128.load(p));
-    const tmp = i32x4.sub(ix, Lanes.i32(N_LOGF_OFF));
-    const index = v128.and(i32x4.shr_u(tmp, 19), Lanes.i32(N_FIFTEEN));
-    const k = i32x4.shr_s(tmp, 23);
-    const z = i32x4.sub(ix, v128.and(tmp, Lanes.i32(N_EXPONENT)));
-    const la = GlibcFused.logf2(f64x2.promote_low_f32x4(z), f64x2.convert_low_i32x4_s(k), i32x4.extract_lane(index, 0), i32x4.extract_lane(index, 1));
-    const lb = GlibcFused.logf2(
-      f64x2.promote_low_f32x4(Lanes.upper(z)), f64x2.convert_low_i32x4_s(Lanes.upper(k)), i32x4.extract_lane(index, 2), i32x4.extract_lane(index, 3),
-    );
-    const radius = f32x4.sqrt(f32x4.mul(Lanes.f32(F_MINUS_TWO), i64x2.shuffle(la, lb, 0, 2)));
-
-    const u2 = v128.load(p, 32);
-    const theta = pack32(f64x2.mul(low64(u2), Lanes.d(D_TWO_PI)), f64x2.mul(high64(u2), Lanes.d(D_TWO_PI)));
-    const tl = low64(theta);
-    const th = high64(theta);
-    const truncated = i32x4.shuffle(
-      i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(tl, Lanes.d(D_HPI_INV))), i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(th, Lanes.d(D_HPI_INV))), 0, 1, 4, 5,
-    );
-    const n = i32x4.shr_s(i32x4.add(truncated, Lanes.i32(N_HALF_2_24)), 24);
-    const xl = GlibcFused.reduce2(tl, f64x2.convert_low_i32x4_s(n));
-    const xh = GlibcFused.reduce2(th, f64x2.convert_low_i32x4_s(Lanes.upper(n)));
-    const s = pack32(GlibcFused.sin2(xl), GlibcFused.sin2(xh));
-    const c = pack32(GlibcFused.cos2(xl), GlibcFused.cos2(xh));
-    const tiny = i32x4.lt_u(theta, Lanes.i32(N_TINY));
-    const odd = i32x4.shr_s(i32x4.shl(n, 31), 31);
-    const cs = v128.xor(c, v128.and(i32x4.shl(n, 30), Lanes.i32(N_SIGN)));
-    const ss = v128.xor(s, i32x4.shl(v128.xor(n, i32x4.shr_u(n, 1)), 31));
-    const sinf = v128.bitselect(theta, v128.bitselect(cs, ss, odd), tiny);
-    const cosf = v128.bitselect(Lanes.f32(F_ONE), v128.bitselect(ss, cs, odd), tiny);
-    v128.store(p, f32x4.add(f32x4.mul(radius, cosf), Lanes.f32(F_ZERO)));
-    v128.store(p, f32x4.add(f32x4.mul(radius, sinf), Lanes.f32(F_ZERO)), 32);
-  }
 }
 
 /**
@@ -855,10 +855,11 @@ class GlibcFused {
  */
 export function glibcNormalBlocks(out: usize, blocks: i32, flagged: usize): i32 {
   if (ASC_FEATURE_RELAXED_SIMD) {
+    // every lane decided: each quad stores its own lanes
     for (let b = 0; b < blocks; b++) {
       const p = out + ((<usize>b) << 6);
-      GlibcFused.quad(p);
-      GlibcFused.quad(p + 16);
+      GlibcBlock.quad(p);
+      GlibcBlock.quad(p + 16);
     }
     return 0;
   }
@@ -892,45 +893,45 @@ class Avx2 {
   @inline static log2(m: v128, e0: v128): v128 {
     const one = Lanes.d(D_ONE);
     // m < SQRTHF: e - 1 and x = (m - 1) + m (exact), else x = m - 1 (exact)
-    const small = f64x2.lt(m, Lanes.a(A_SQRTHF));
+    const small = f64x2.lt(m, Lanes.a(AVX_SQRTHF));
     const e = f64x2.sub(e0, v128.and(small, one));
     let x = f64x2.add(f64x2.sub(m, one), v128.and(small, m));
     const z = Lanes.round2(f64x2.mul(x, x));
-    let y = Avx2.fma2(Lanes.a(A_P), x, Lanes.a(A_P + 8));
-    y = Avx2.fma2(y, x, Lanes.a(A_P + 16));
-    y = Avx2.fma2(y, x, Lanes.a(A_P + 24));
-    y = Avx2.fma2(y, x, Lanes.a(A_P + 32));
-    y = Avx2.fma2(y, x, Lanes.a(A_P + 40));
-    y = Avx2.fma2(y, x, Lanes.a(A_P + 48));
-    y = Avx2.fma2(y, x, Lanes.a(A_P + 56));
-    y = Avx2.fma2(y, x, Lanes.a(A_P + 64));
+    let y = Avx2.fma2(Lanes.a(AVX_P), x, Lanes.a(AVX_P + 1));
+    y = Avx2.fma2(y, x, Lanes.a(AVX_P + 2));
+    y = Avx2.fma2(y, x, Lanes.a(AVX_P + 3));
+    y = Avx2.fma2(y, x, Lanes.a(AVX_P + 4));
+    y = Avx2.fma2(y, x, Lanes.a(AVX_P + 5));
+    y = Avx2.fma2(y, x, Lanes.a(AVX_P + 6));
+    y = Avx2.fma2(y, x, Lanes.a(AVX_P + 7));
+    y = Avx2.fma2(y, x, Lanes.a(AVX_P + 8));
     y = Lanes.round2(f64x2.mul(y, x));
-    y = Avx2.fma2(y, z, Lanes.round2(f64x2.mul(e, Lanes.a(A_Q1))));
-    y = Lanes.round2(f64x2.sub(y, f64x2.mul(z, Lanes.a(A_HALF))));
+    y = Avx2.fma2(y, z, Lanes.round2(f64x2.mul(e, Lanes.a(AVX_Q1))));
+    y = Lanes.round2(f64x2.sub(y, f64x2.mul(z, Lanes.a(AVX_HALF))));
     x = Lanes.round2(f64x2.add(x, y));
-    return Lanes.round2(f64x2.add(x, f64x2.mul(e, Lanes.a(A_Q2))));
+    return Lanes.round2(f64x2.add(x, f64x2.mul(e, Lanes.a(AVX_Q2))));
   }
 
   /** The reduced angle x of theta by the octant (both doubles), the three fused steps of avx2Normal.ts. */
   @inline static reduce2(theta: v128, octant: v128): v128 {
-    let x = Lanes.round2(f64x2.add(theta, f64x2.mul(octant, Lanes.a(A_MINUS_DP1))));
-    x = Lanes.round2(f64x2.add(x, f64x2.mul(octant, Lanes.a(A_MINUS_DP2))));
-    return Avx2.fma2(octant, Lanes.a(A_MINUS_DP3), x);
+    let x = Lanes.round2(f64x2.add(theta, f64x2.mul(octant, Lanes.a(AVX_MINUS_DP1))));
+    x = Lanes.round2(f64x2.add(x, f64x2.mul(octant, Lanes.a(AVX_MINUS_DP2))));
+    return Avx2.fma2(octant, Lanes.a(AVX_MINUS_DP3), x);
   }
 
   /** The cosine polynomial of avx2Normal.ts at z = x x, two lanes. */
   @inline static cos2(z: v128): v128 {
-    let c = Avx2.fma2(Lanes.a(A_COS), z, Lanes.a(A_COS + 8));
-    c = Avx2.fma2(c, z, Lanes.a(A_COS + 16));
+    let c = Avx2.fma2(Lanes.a(AVX_COS), z, Lanes.a(AVX_COS + 1));
+    c = Avx2.fma2(c, z, Lanes.a(AVX_COS + 2));
     c = Lanes.round2(f64x2.mul(c, z));
-    c = Avx2.fma2(c, z, f64x2.neg(Lanes.round2(f64x2.mul(z, Lanes.a(A_HALF)))));
+    c = Avx2.fma2(c, z, f64x2.neg(Lanes.round2(f64x2.mul(z, Lanes.a(AVX_HALF)))));
     return Lanes.round2(f64x2.add(c, Lanes.d(D_ONE)));
   }
 
   /** The sine polynomial of avx2Normal.ts at x (z = x x), two lanes. */
   @inline static sin2(x: v128, z: v128): v128 {
-    let s = Avx2.fma2(Lanes.a(A_SIN), z, Lanes.a(A_SIN + 8));
-    s = Avx2.fma2(s, z, Lanes.a(A_SIN + 16));
+    let s = Avx2.fma2(Lanes.a(AVX_SIN), z, Lanes.a(AVX_SIN + 1));
+    s = Avx2.fma2(s, z, Lanes.a(AVX_SIN + 2));
     s = Lanes.round2(f64x2.mul(s, z));
     return Avx2.fma2(s, x, x);
   }
@@ -981,19 +982,6 @@ const R_K: usize = !ASC_FEATURE_RELAXED_SIMD ? 0 : memory.data<f32>([
   -0.00019515295571181923, 0.008332161232829094, -0.16666655242443085,
   0.0000244331567955669, -0.0013887316454201937, 0.04166664555668831, 1.2732394933700562, 6.2831854820251465, 1,
 ]);
-const R_SQRTHF: usize = 0;
-const R_P: usize = 4; // P0 at R_P, P8 at R_P + 32
-const R_Q1: usize = 40;
-const R_Q2: usize = 44;
-const R_HALF: usize = 48;
-const R_MINUS_DP1: usize = 52;
-const R_MINUS_DP2: usize = 56;
-const R_MINUS_DP3: usize = 60;
-const R_SIN: usize = 64; // P0 .. P2
-const R_COS: usize = 76; // P0 .. P2
-const R_FOPI: usize = 88;
-const R_TWO_PI: usize = 92;
-const R_ONE: usize = 96;
 
 // The fused multiply-add probe's operands: a = 1 + 2^-12 and c = -(1 + 2^-11) in float32, a = 1 + 2^-27
 // and c = -(1 + 2^-26) in double. a a + c is 2^-24 (2^-54) with one rounding and 0 with two.
@@ -1022,8 +1010,9 @@ export function fusedMultiplyAdds(): i32 {
 let fusedHigh: v128 = i32x4.splat(0);
 
 class Fused {
-  @inline static k(offset: usize): v128 {
-    return v128.load32_splat(R_K + offset);
+  /** avx_mathfun's constant `index` (AVX_*) as four float32 lanes. */
+  @inline static k(index: usize): v128 {
+    return v128.load32_splat(R_K + (index << 2));
   }
 
   @inline static madd(a: v128, b: v128, c: v128): v128 {
@@ -1036,53 +1025,53 @@ class Fused {
    * quad after the other). Returns lanes 0 .. 3 and leaves lanes 4 .. 7 in fusedHigh.
    */
   @inline static log8(ua: v128, ub: v128): v128 {
-    const one = Fused.k(R_ONE);
+    const one = Fused.k(AVX_ONE);
     const ma = v128.or(v128.and(ua, Lanes.i32(N_MANTISSA)), Lanes.i32(N_HALF_BITS));
     const mb = v128.or(v128.and(ub, Lanes.i32(N_MANTISSA)), Lanes.i32(N_HALF_BITS));
-    const sa = f32x4.lt(ma, Fused.k(R_SQRTHF));
-    const sb = f32x4.lt(mb, Fused.k(R_SQRTHF));
+    const sa = f32x4.lt(ma, Fused.k(AVX_SQRTHF));
+    const sb = f32x4.lt(mb, Fused.k(AVX_SQRTHF));
     const ea = f32x4.sub(f32x4.convert_i32x4_s(i32x4.sub(i32x4.shr_u(ua, 23), Lanes.i32(N_126))), v128.and(sa, one));
     const eb = f32x4.sub(f32x4.convert_i32x4_s(i32x4.sub(i32x4.shr_u(ub, 23), Lanes.i32(N_126))), v128.and(sb, one));
     let xa = f32x4.add(f32x4.sub(ma, one), v128.and(sa, ma));
     let xb = f32x4.add(f32x4.sub(mb, one), v128.and(sb, mb));
-    let ya = Fused.madd(Fused.k(R_P), xa, Fused.k(R_P + 4));
-    let yb = Fused.madd(Fused.k(R_P), xb, Fused.k(R_P + 4));
-    for (let i: usize = 8; i <= 32; i += 4) {
-      ya = Fused.madd(ya, xa, Fused.k(R_P + i));
-      yb = Fused.madd(yb, xb, Fused.k(R_P + i));
+    let ya = Fused.madd(Fused.k(AVX_P), xa, Fused.k(AVX_P + 1));
+    let yb = Fused.madd(Fused.k(AVX_P), xb, Fused.k(AVX_P + 1));
+    for (let i: usize = 2; i <= 8; i++) {
+      ya = Fused.madd(ya, xa, Fused.k(AVX_P + i));
+      yb = Fused.madd(yb, xb, Fused.k(AVX_P + i));
     }
     const za = f32x4.mul(xa, xa);
     const zb = f32x4.mul(xb, xb);
     ya = f32x4.mul(ya, xa);
     yb = f32x4.mul(yb, xb);
-    ya = Fused.madd(ya, za, f32x4.mul(ea, Fused.k(R_Q1)));
-    yb = Fused.madd(yb, zb, f32x4.mul(eb, Fused.k(R_Q1)));
-    ya = f32x4.sub(ya, f32x4.mul(za, Fused.k(R_HALF)));
-    yb = f32x4.sub(yb, f32x4.mul(zb, Fused.k(R_HALF)));
+    ya = Fused.madd(ya, za, f32x4.mul(ea, Fused.k(AVX_Q1)));
+    yb = Fused.madd(yb, zb, f32x4.mul(eb, Fused.k(AVX_Q1)));
+    ya = f32x4.sub(ya, f32x4.mul(za, Fused.k(AVX_HALF)));
+    yb = f32x4.sub(yb, f32x4.mul(zb, Fused.k(AVX_HALF)));
     xa = f32x4.add(xa, ya);
     xb = f32x4.add(xb, yb);
-    fusedHigh = f32x4.add(xb, f32x4.mul(eb, Fused.k(R_Q2)));
-    return f32x4.add(xa, f32x4.mul(ea, Fused.k(R_Q2)));
+    fusedHigh = f32x4.add(xb, f32x4.mul(eb, Fused.k(AVX_Q2)));
+    return f32x4.add(xa, f32x4.mul(ea, Fused.k(AVX_Q2)));
   }
 
   /** The angle half of four lanes j .. j + 3 of the block at `p`: sincos of 2pi u2, times `radius`, stored. */
   @inline static trig(p: usize, radius: v128): void {
-    const theta = f32x4.mul(Fused.k(R_TWO_PI), v128.load(p, 32));
-    const octant = v128.and(i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.mul(theta, Fused.k(R_FOPI))), Lanes.i32(N_ONE)), Lanes.i32(N_NOT_ONE));
+    const theta = f32x4.mul(Fused.k(AVX_TWO_PI), v128.load(p, 32));
+    const octant = v128.and(i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.mul(theta, Fused.k(AVX_FOPI))), Lanes.i32(N_ONE)), Lanes.i32(N_NOT_ONE));
     const n = f32x4.convert_i32x4_s(octant);
-    let x = Fused.madd(n, Fused.k(R_MINUS_DP1), theta);
-    x = Fused.madd(n, Fused.k(R_MINUS_DP2), x);
-    x = Fused.madd(n, Fused.k(R_MINUS_DP3), x);
+    let x = Fused.madd(n, Fused.k(AVX_MINUS_DP1), theta);
+    x = Fused.madd(n, Fused.k(AVX_MINUS_DP2), x);
+    x = Fused.madd(n, Fused.k(AVX_MINUS_DP3), x);
     const z = f32x4.mul(x, x);
-    let c = Fused.madd(Fused.k(R_COS), z, Fused.k(R_COS + 4));
-    let s = Fused.madd(Fused.k(R_SIN), z, Fused.k(R_SIN + 4));
-    c = Fused.madd(c, z, Fused.k(R_COS + 8));
-    s = Fused.madd(s, z, Fused.k(R_SIN + 8));
+    let c = Fused.madd(Fused.k(AVX_COS), z, Fused.k(AVX_COS + 1));
+    let s = Fused.madd(Fused.k(AVX_SIN), z, Fused.k(AVX_SIN + 1));
+    c = Fused.madd(c, z, Fused.k(AVX_COS + 2));
+    s = Fused.madd(s, z, Fused.k(AVX_SIN + 2));
     c = f32x4.mul(c, z);
     s = f32x4.mul(s, z);
-    c = Fused.madd(c, z, f32x4.neg(f32x4.mul(z, Fused.k(R_HALF))));
+    c = Fused.madd(c, z, f32x4.neg(f32x4.mul(z, Fused.k(AVX_HALF))));
     s = Fused.madd(s, x, x);
-    c = f32x4.add(c, Fused.k(R_ONE));
+    c = f32x4.add(c, Fused.k(AVX_ONE));
     const swap = i32x4.shr_s(i32x4.shl(octant, 30), 31);
     const sign = Lanes.i32(N_SIGN);
     const sine = v128.xor(v128.bitselect(c, s, swap), v128.and(i32x4.shl(octant, 29), sign));
@@ -1093,7 +1082,7 @@ class Fused {
 
   /** A whole block of 16 at `p`: both logs interleaved, then the two angle quads. */
   @inline static block(p: usize): void {
-    const la = Fused.log8(f32x4.sub(Fused.k(R_ONE), v128.load(p)), f32x4.sub(Fused.k(R_ONE), v128.load(p, 16)));
+    const la = Fused.log8(f32x4.sub(Fused.k(AVX_ONE), v128.load(p)), f32x4.sub(Fused.k(AVX_ONE), v128.load(p, 16)));
     const lb = fusedHigh;
     const ra = f32x4.sqrt(f32x4.mul(Lanes.f32(F_MINUS_TWO), la));
     const rb = f32x4.sqrt(f32x4.mul(Lanes.f32(F_MINUS_TWO), lb));
