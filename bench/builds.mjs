@@ -17,9 +17,8 @@ export const benchBuilds = async (n) => {
   const { wasmNormalBlocks } = await internal('wasm/randnBlocks.js');
   const builds = ['simd', 'relaxed-simd'].map((b) => [b, instantiateBuild(b)]).filter(([, k]) => k !== null);
   // a generator state: MT19937 seeded 0 (torch.manual_seed(0)), words as torch keeps them
-  const words = new Uint32Array(624);
-  words[0] = 0;
-  for (let i = 1; i < 624; i++) words[i] = (Math.imul(1812433253, words[i - 1] ^ (words[i - 1] >>> 30)) + i) >>> 0;
+  const { mt19937Seed } = await internal('random/mt19937.js');
+  const words = mt19937Seed(0);
   const cases = [];
   for (const [build, k] of builds) {
     const out = new Float32Array(n);

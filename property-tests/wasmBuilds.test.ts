@@ -5,12 +5,10 @@
 import fc from 'fast-check';
 import type { CpuCapability } from '../src/cpuCapability.js';
 import { jsNormalBlocks } from '../src/kernels/js/normalBlocks.js';
-import { instantiateBuild, type KernelExports, type WasmBuild } from '../src/wasm/instance.js';
 import { wasmNormalBlocks } from '../src/wasm/randnBlocks.js';
+import { runnableBuilds } from '../test-utils/wasmBuilds.js';
 
-const builds = (['simd', 'relaxed-simd'] as const)
-  .map((build) => [build, instantiateBuild(build)] as const)
-  .filter((entry): entry is readonly [WasmBuild, KernelExports] => entry[1] !== null);
+const builds = runnableBuilds();
 
 const stateArb = fc.record({
   words: fc.uint32Array({ minLength: 624, maxLength: 624 }),

@@ -94,6 +94,12 @@ const calls: ReadonlyArray<readonly [string, (v: never) => unknown]> = [
   ['validateTables(tables, v)', (v) => lib.validateTables(lib.makeTables(s.betas), v)],
   ['chooseBackend(v, true)', (v) => lib.chooseBackend(v, true)],
   ['isWasmTensor(v)', (v) => lib.isWasmTensor(v)],
+  // takes no argument: one passed anyway changes nothing, and the answer is a build name
+  ['wasmBuild(v)', (v) => {
+    const build = (lib.wasmBuild as (x: unknown) => unknown)(v);
+    if (build !== 'simd' && build !== 'relaxed-simd' && build !== null) throw new Error(`wasmBuild gave ${String(build)}`);
+    return build;
+  }],
   ['denoiseAsync(s, model, v)', (v) => lib.denoiseAsync(s, async (x) => x, v)],
 ];
 

@@ -6,6 +6,7 @@
  * @module
  */
 import * as E from 'fp-ts/lib/Either.js';
+import { environmentValue } from '../environment.js';
 import { SchedulerException, schedulerError, type SchedulerError } from '../errors.js';
 import { kernels, kernelsAsync } from '../wasm/instance.js';
 import { makeWasmKernels } from '../wasm/wasmKernels.js';
@@ -39,13 +40,6 @@ export const chooseBackend = (requested: string | undefined, wasmAvailable: bool
   return wasmAvailable ? 'wasm' : 'js';
 };
 
-// Read without assuming Node: in a browser there is no process, and the main entry must still load.
-const environmentBackend = (): string | undefined => {
-  if (typeof process === 'undefined' || typeof process.env !== 'object' || process.env === null) return undefined;
-  const value = process.env.DDPM_BACKEND;
-  return value === undefined ? undefined : value.trim().toLowerCase();
-};
-
 let active: Backend | undefined;
 // The kernels object of the active backend, and the WebAssembly one once made.
 let chosen: Kernels = jsKernels;
@@ -65,7 +59,7 @@ let jsRequested = false;
  */
 export const backend = (): Backend => {
   if (active === undefined) {
-    const requested = environmentBackend();
+    const requested = environmentValue('DDPM_BACKEND');
     jsRequested = requested === 'js';
     choose(chooseBackend(requested, kernels() !== null));
   }

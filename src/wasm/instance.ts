@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { environmentValue } from '../environment.js';
 import { KERNELS_RELAXED_WASM_BASE64 } from './generated/kernels-relaxed.wasm.js';
 import { KERNELS_WASM_BASE64 } from './generated/kernels.wasm.js';
 
@@ -154,9 +155,22 @@ const imports = {
   },
 };
 
-/** Whether `made`, an instance of `build`, may run: the relaxed build only where its multiply-adds fuse. */
-const usable = (build: WasmBuild, made: KernelExports): boolean =>
-  build === 'simd' || made.fusedMultiplyAdds() === BOTH_FUSED;
+/** The bytes of `build` where this engine validates them (WebAssembly SIMD, and relaxed SIMD for that build), else null. */
+const validBytes = (api: WebAssemblyApi | undefined, build: WasmBuild): Uint8Array | null => {
+  if (api === undefined || !simdSupported()) return null;
+  try {
+    const bytes = decodeBase64(BUILD_BYTES[build]);
+    return api.validate(bytes) ? bytes : null;
+  } catch {
+    return null;
+  }
+};
+
+/** The exports of a new instance of `build`, or null for a relaxed build whose multiply-adds do not fuse. */
+const accepted = (build: WasmBuild, exports: unknown): KernelExports | null => {
+  const made = exports as KernelExports;
+  return build === 'simd' || made.fusedMultiplyAdds() === BOTH_FUSED ? made : null;
+};
 
 /**
  * A new instance of `build`, compiled synchronously, with memory of its own; null where the engine lacks
@@ -168,12 +182,10 @@ const usable = (build: WasmBuild, made: KernelExports): boolean =>
  */
 export const instantiateBuild = (build: WasmBuild): KernelExports | null => {
   const api = wasmApi();
-  if (api === undefined || !simdSupported()) return null;
+  const bytes = validBytes(api, build);
+  if (api === undefined || bytes === null) return null;
   try {
-    const bytes = decodeBase64(BUILD_BYTES[build]);
-    if (!api.validate(bytes)) return null;
-    const made = new api.Instance(new api.Module(bytes), imports).exports as KernelExports;
-    return usable(build, made) ? made : null;
+    return accepted(build, new api.Instance(new api.Module(bytes), imports).exports);
   } catch {
     return null;
   }
@@ -182,12 +194,10 @@ export const instantiateBuild = (build: WasmBuild): KernelExports | null => {
 /** {@link instantiateBuild} compiled asynchronously (allowed at any size on a browser's main thread). */
 const instantiateBuildAsync = async (build: WasmBuild): Promise<KernelExports | null> => {
   const api = wasmApi();
-  if (api === undefined || !simdSupported()) return null;
+  const bytes = validBytes(api, build);
+  if (api === undefined || bytes === null) return null;
   try {
-    const bytes = decodeBase64(BUILD_BYTES[build]);
-    if (!api.validate(bytes)) return null;
-    const made = (await api.instantiate(bytes, imports)).instance.exports as KernelExports;
-    return usable(build, made) ? made : null;
+    return accepted(build, (await api.instantiate(bytes, imports)).instance.exports);
   } catch {
     return null;
   }
@@ -195,12 +205,8 @@ const instantiateBuildAsync = async (build: WasmBuild): Promise<KernelExports | 
 
 // `DDPM_WASM_BUILD=simd` keeps the library on the SIMD build where the relaxed one could run (to
 // compare the two, or to rule the relaxed one out); any other value is ignored, as for DDPM_BACKEND.
-const environmentBuilds = (): ReadonlyArray<WasmBuild> => {
-  const value = typeof process === 'undefined' || typeof process.env !== 'object' || process.env === null
-    ? undefined
-    : process.env.DDPM_WASM_BUILD;
-  return value?.trim().toLowerCase() === 'simd' ? ['simd'] : ['relaxed-simd', 'simd'];
-};
+const environmentBuilds = (): ReadonlyArray<WasmBuild> =>
+  environmentValue('DDPM_WASM_BUILD') === 'simd' ? ['simd'] : ['relaxed-simd', 'simd'];
 
 let instance: KernelExports | null | undefined;
 let instanceBuild: WasmBuild | null = null;

@@ -17,7 +17,8 @@ import { createHash } from 'node:crypto';
 import { endianness } from 'node:os';
 import { kOf, readAvx2NormalFixture, type Half } from '../../test-utils/avx2NormalFixture.js';
 import { scalarNormalBlock } from '../kernels/js/scalarNormal.js';
-import { CHUNK, instantiateBuild, memoryF32, stagingAt, type KernelExports, type WasmBuild } from './instance.js';
+import { runnableBuilds } from '../../test-utils/wasmBuilds.js';
+import { CHUNK, memoryF32, stagingAt, type KernelExports } from './instance.js';
 import { normalBlocksAt } from './randnBlocks.js';
 
 const fixture = readAvx2NormalFixture();
@@ -25,10 +26,7 @@ const TWO_POW_MINUS_24 = 1 / 16777216;
 const BLOCKS = 2 ** 21; // 8 lanes each: 2^24 values of each half
 const CHUNK_BLOCKS = CHUNK / 16;
 
-// The builds this engine runs; each gets its own instance (its own memory).
-const builds = (['simd', 'relaxed-simd'] as const)
-  .map((build) => [build, instantiateBuild(build)] as const)
-  .filter((entry): entry is readonly [WasmBuild, KernelExports] => entry[1] !== null);
+const builds = runnableBuilds();
 
 /** Block t, lane j < 8 of a sweep has i = 8 t + j: u[j] = k(first, i) 2^-24, u[j + 8] = k(second, i) 2^-24. */
 const fillBlocks = (out: Float32Array, base: number, t0: number, blocks: number, first: Half, second: Half): void => {
