@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import ndarray, { type NdArray } from 'ndarray';
-import { tensor } from '../src/tensor/index.js';
+import { copyStrided, tensor } from '../src/tensor/index.js';
 
 // The library's tensors are made without code generation (CSP-safe); they must behave exactly as
 // scijs ndarray's views do, through any chain of view operations.
@@ -137,6 +137,55 @@ describe('tensor (CSP-safe views) against scijs ndarray', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('copyStrided', () => {
+  // dst[i] = src[i] at every index of the shape, and no other element of dst's buffer changes, for
+  // any two views of one shape: contiguous ones (one set), long contiguous rows (a set per row) and
+  // element-wise walks alike. The expected values are read with get before the copy.
+  it('writes src into dst at every index and nothing else, whatever the two layouts', () => {
+    const layout = fc.record({
+      // 0: the view itself; 1: a sub-view of a larger buffer (hi); 2: reversed last dimension; 3: transposed
+      form: fc.integer({ min: 0, max: 3 }),
+      pad: fc.integer({ min: 0, max: 3 }),
+      offset: fc.integer({ min: 0, max: 5 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(1, 2, 3, 5, 33, 64), { minLength: 1, maxLength: 3 }),
+        layout,
+        layout,
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        (shape, a, b, seed) => {
+          const make = (l: { form: number; pad: number; offset: number }, fill: (i: number) => number) => {
+            const rank = shape.length;
+            const outer = l.form === 1 ? shape.map((n, d) => (d === rank - 1 ? n + l.pad : n)) : shape;
+            const size = outer.reduce((x, y) => x * y, 1);
+            const data = Float32Array.from({ length: size + l.offset }, (_, i) => fill(i));
+            const base = tensor(data.subarray(0, data.length), outer, undefined, l.offset);
+            if (l.form === 1) return base.hi(...shape);
+            if (l.form === 2) return base.step(...shape.map((_, d) => (d === rank - 1 ? -1 : 1)));
+            if (l.form === 3 && rank > 1) {
+              const reversed = shape.map((_, d) => rank - 1 - d);
+              return tensor(data, [...shape].reverse(), undefined, l.offset).transpose(...reversed);
+            }
+            return base;
+          };
+          const src = make(a, (i) => Math.fround(Math.sin(seed + i)));
+          const dst = make(b, () => -7);
+          const before = Float32Array.from(dst.data);
+          const expected = indices(shape).map((at) => src.get(...at));
+          const touched = new Set(indices(shape).map((at) => dst.index(...at)));
+          copyStrided(dst, src);
+          expect(indices(shape).map((at) => dst.get(...at))).toEqual(expected);
+          dst.data.forEach((x, i) => {
+            if (!touched.has(i)) expect(x).toBe(before[i]);
+          });
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });

@@ -3,9 +3,30 @@ import { SchedulerException, schedulerError } from '../errors.js';
 import { tensorOrThrow } from './tensorOrThrow.js';
 import { tensor } from './view.js';
 
+// Below this many elements a TypedArray.set call costs more than the element loop it replaces.
+const MIN_RUN = 32;
+
 /**
- * Copies every element of `src` into `dst` (same shape, any strides), walking the indices in C order
- * with an odometer. The slow but general path for views that are not contiguous. Returns `dst`.
+ * How many trailing dimensions of `shape` both views lay out as one C-order run (dimensions of size 1
+ * excepted), and the run's length: the elements one `set` call can copy.
+ */
+const commonRun = (shape: ReadonlyArray<number>, a: ReadonlyArray<number>, b: ReadonlyArray<number>): [number, number] => {
+  let run = 1;
+  let d = shape.length - 1;
+  for (; d >= 0; d--) {
+    const size = shape[d] as number;
+    if (size !== 1 && (a[d] !== run || b[d] !== run)) break;
+    run *= size;
+  }
+  return [shape.length - 1 - d, run];
+};
+
+/**
+ * Copies every element of `src` into `dst` (same shape, any strides), in C order. Where both views lay
+ * their trailing dimensions out as one C-order run (a contiguous tensor, a batch item, a row of at least
+ * 32 values), each run is one `TypedArray.set` (a memcpy); otherwise an odometer walks the indices
+ * element by element. Views of one buffer that overlap are copied as if from a copy of `src` where a
+ * whole run is taken at once, and in C order element by element otherwise. Returns `dst`.
  *
  * Throws a `SchedulerException` (InvalidTensor `dst`, `src` or `dst.shape`) unless both are tensors of one shape.
  *
@@ -23,18 +44,28 @@ export const copyStrided = (dst: Tensor, src: Tensor): Tensor => {
   if (dst.shape.length !== src.shape.length || dst.shape.some((n, d) => n !== src.shape[d])) {
     throw new SchedulerException(schedulerError('InvalidTensor', 'dst.shape', [...dst.shape], `[${src.shape.join(', ')}] (the shape of src)`));
   }
-  const rank = src.shape.length;
+  const fullRank = src.shape.length;
   let total = 1;
-  for (let d = 0; d < rank; d++) total *= src.shape[d] as number;
+  for (let d = 0; d < fullRank; d++) total *= src.shape[d] as number;
   if (total === 0) return dst;
+  const sd = src.data;
+  const dd = dst.data;
+  const [inner, run] = commonRun(src.shape, src.stride, dst.stride);
+  if (run === total) {
+    dd.set(sd.subarray(src.offset, src.offset + total), dst.offset);
+    return dst;
+  }
+  // with long runs the odometer walks the outer dimensions and copies a run per position
+  const whole = run >= MIN_RUN;
+  const rank = whole ? fullRank - inner : fullRank;
+  const count = whole ? total / run : total;
   const index = new Array<number>(rank).fill(0);
   let s = src.offset;
   let o = dst.offset;
-  const sd = src.data;
-  const dd = dst.data;
-  for (let n = 0; n < total; n++) {
-    dd[o] = sd[s] as number;
-    // advance the last dimension, carrying into earlier ones
+  for (let n = 0; n < count; n++) {
+    if (whole) dd.set(sd.subarray(s, s + run), o);
+    else dd[o] = sd[s] as number;
+    // advance the last dimension walked, carrying into earlier ones
     for (let d = rank - 1; d >= 0; d--) {
       const i = (index[d] as number) + 1;
       if (i < (src.shape[d] as number)) {
