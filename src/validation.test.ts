@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { configErrors, schedulerError, type SchedulerError } from './errors.js';
-import { validateAll } from './validation.js';
+import { andThen, validateAll } from './validation.js';
 
 const positive = (parameter: string, x: number): E.Either<SchedulerError, number> =>
   x > 0 ? E.right(x) : E.left(schedulerError('InvalidNumber', parameter, x, 'a number > 0'));
@@ -76,5 +76,17 @@ describe('validateAll', () => {
     const before = [...checks];
     validateAll('pair', {}, checks);
     expect(checks).toEqual(before);
+  });
+});
+
+describe('andThen', () => {
+  it('is fp-ts flatMap: the next check on the value, the first error unchanged', () => {
+    const bad = positive('x', 0);
+    const next = (x: number) => positive('y', x - 1);
+    for (const e of [positive('x', 3), positive('x', 1), bad]) expect(andThen(e, next)).toEqual(E.flatMap(next)(e));
+    expect(andThen(bad, next)).toBe(bad);
+    let called = false;
+    andThen(bad, (x) => ((called = true), E.right(x)));
+    expect(called).toBe(false);
   });
 });

@@ -4,6 +4,7 @@ import type { Tensor } from '../tensor/index.js';
 import { checkTable } from './checks.js';
 import { mixByTimestep } from './noiseMix.js';
 import type { Table } from './types.js';
+import { andThen } from '../validation.js';
 
 /**
  * The forward process q(x_t | x0) (DDPM eq. 4): `sqrt(alphaBar_t) * original + sqrt(1 - alphaBar_t) * noise`,
@@ -22,4 +23,4 @@ export const addNoiseWith = (
   noise: Tensor,
   timesteps: number | ArrayLike<number>,
 ): E.Either<SchedulerError, Tensor> =>
-  E.flatMap(() => mixByTimestep(alphasCumprod, original, 'original', noise, 'noise', 1, timesteps))(checkTable(alphasCumprod, 'alphasCumprod'));
+  andThen(checkTable(alphasCumprod, 'alphasCumprod'), () => mixByTimestep(alphasCumprod, original, 'original', noise, 'noise', 1, timesteps));

@@ -4,6 +4,7 @@ import { allocate, checkShape, checkTensor, contiguousCopy, isContiguous, type T
 import { perItem } from './timesteps.js';
 import type { Table } from './types.js';
 import { roundingOf } from '../kernels/posteriorElement.js';
+import { andThen } from '../validation.js';
 
 /**
  * `out = sqrt(alphaBar_t) * a + sign * sqrt(1 - alphaBar_t) * b` per batch item, after checking the
@@ -23,9 +24,7 @@ export const mixByTimestep = (
 ): E.Either<SchedulerError, Tensor> => {
   const aE = checkTensor(a, aName, 1);
   if (E.isLeft(aE)) return aE;
-  const bE = E.flatMap((t: Tensor) => checkShape(t, aE.right.shape, bName, `the shape of ${aName}`))(
-    checkTensor(b, bName, 1),
-  );
+  const bE = andThen(checkTensor(b, bName, 1), (t) => checkShape(t, aE.right.shape, bName, `the shape of ${aName}`));
   if (E.isLeft(bE)) return bE;
   const shape = aE.right.shape;
   const batch = shape[0] as number;

@@ -13,6 +13,7 @@ import {
 import { checkCoefficientSet, checkObject, checkStepOptions, checkThresholdIn } from './checks.js';
 import { isCoefficientList, planOf, runPosterior, type PassPlan } from './posteriorPass.js';
 import type { PosteriorCoefficients, PosteriorInputs, PosteriorOutput, StepOptions } from './types.js';
+import { andThen } from '../validation.js';
 
 /** Validated inputs of a posterior step, with the model output split for the learned types. @internal */
 export interface CheckedPosterior {
@@ -107,7 +108,7 @@ export const checkNoise = (noise: unknown, shape: ReadonlyArray<number>): E.Eith
   if (noise === undefined) {
     return E.left(schedulerError('InvalidTensor', 'noise', undefined, "a noise tensor of the sample's shape when a timestep is > 0"));
   }
-  return E.flatMap((t: Tensor) => checkShape(t, shape, 'noise'))(checkTensor(noise, 'noise'));
+  return andThen(checkTensor(noise, 'noise'), (t) => checkShape(t, shape, 'noise'));
 };
 
 /**
@@ -229,7 +230,7 @@ export const posteriorStepInto = (
     ['out.prevSample', out.prevSample],
     ['out.predOriginalSample', out.predOriginalSample],
   ] as const) {
-    const e = E.flatMap((v: Tensor) => checkShape(v, shape, name))(checkTensor(t, name));
+    const e = andThen(checkTensor(t, name), (v) => checkShape(v, shape, name));
     if (E.isLeft(e)) return e;
   }
   return E.right(runChecked(out, checked.right, coefficients, planFor(coefficients, options)));

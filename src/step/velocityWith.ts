@@ -4,6 +4,7 @@ import type { Tensor } from '../tensor/index.js';
 import { checkTable } from './checks.js';
 import { mixByTimestep } from './noiseMix.js';
 import type { Table } from './types.js';
+import { andThen } from '../validation.js';
 
 /**
  * The v-prediction target (Salimans & Ho 2022): `sqrt(alphaBar_t) * noise - sqrt(1 - alphaBar_t) * sample`,
@@ -21,4 +22,4 @@ export const velocityWith = (
   noise: Tensor,
   timesteps: number | ArrayLike<number>,
 ): E.Either<SchedulerError, Tensor> =>
-  E.flatMap(() => mixByTimestep(alphasCumprod, noise, 'noise', sample, 'sample', -1, timesteps))(checkTable(alphasCumprod, 'alphasCumprod'));
+  andThen(checkTable(alphasCumprod, 'alphasCumprod'), () => mixByTimestep(alphasCumprod, noise, 'noise', sample, 'sample', -1, timesteps));
