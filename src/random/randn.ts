@@ -83,9 +83,11 @@ const fillBlocks = (out: Float32Array, source: GeneratorValue): GeneratorValue =
  * computes the same operations in SIMD lanes and hands the rare blocks whose fast result sits at a
  * float32 rounding boundary to the JavaScript kernel's exact path, so both return identical bits.
  *
- * Speed (65 536 samples, Node 20 on a shared 2-core x86 machine, best of 5): about 39 ns per sample on
- * the JavaScript backend and 5.8 ns on the WebAssembly one for 'default'/'avx512', 79 and 13 ns for
- * 'avx2'.
+ * Speed (65 536 samples into an ordinary array, Node 20 on a shared 2-core x86 machine, best of 9): about
+ * 36-38 ns per sample on the JavaScript backend for either flavor; on the WebAssembly one 10 ns
+ * ('avx2') and 8 ns ('default'/'avx512') with the SIMD build, 3.8 and 6.3 ns with the relaxed-SIMD
+ * build (see `wasmBuild`). torch.randn takes about 4 ns per sample here with its AVX2 kernel and 12 ns
+ * with its scalar one (docs/benchmarks.md).
  *
  * @example
  * ```ts
