@@ -409,15 +409,46 @@ const benchTorchLoop = async ({ n, steps }) => {
     return [cpuCapability, run];
   });
   const hashes = Object.fromEntries(cases.map(([name, run]) => [name, sha256(run().data)]));
-  const samples = Object.fromEntries(FLAVORS.map((f) => [f, []]));
-  for (let r = 0; r < 3; r++) {
-    for (const [name, fn] of r % 2 === 0 ? cases : [...cases].reverse()) {
-      const t0 = performance.now();
-      do_not_optimize(fn());
-      samples[name].push((performance.now() - t0) * 1e6);
+  // Issue 18's bound: every draw the loop makes (x_T, then each step that adds noise), zero-copy into
+  // WASM memory with nothing else: no loop with diffusers' seeded noise can cost less on one thread with
+  // these kernels. It must leave the generator where denoise leaves it.
+  const bounds = [];
+  const arena = [];
+  if (wasmAvailable && steps === 100) {
+    const noiseZ = rightOf(lib.allocTensor(shape));
+    arena.push(noiseZ);
+    for (const cpuCapability of FLAVORS) {
+      const scheduler = rightOf(lib.setTimesteps(rightOf(lib.createScheduler({ cpuCapability })), steps));
+      const { timesteps } = scheduler;
+      const adds = Array.from(timesteps, (t, i) =>
+        rightOf(lib.posteriorCoefficients(scheduler.alphasCumprod, t, i + 1 < timesteps.length ? timesteps[i + 1] : -1)).addsNoise,
+      );
+      const noiseOnly = () => {
+        let g = lib.randnInto(noiseZ.data, lib.torchGenerator(0, { cpuCapability }));
+        for (const add of adds) if (add) g = lib.randnInto(noiseZ.data, g);
+        return g;
+      };
+      const [xT, generator] = lib.randn(lib.torchGenerator(0, { cpuCapability }), shape);
+      const after = rightOf(lib.denoise(scheduler, identity, xT, { generator })).generator;
+      const next = (g) => sha256(lib.randn(g, [64])[0].data);
+      if (next(noiseOnly()) !== next(after)) throw new Error(`the noise-only loop leaves the generator elsewhere than denoise (${cpuCapability}, n = ${n})`);
+      bounds.push([`noise ${cpuCapability}`, noiseOnly]);
     }
   }
-  return { ...Object.fromEntries(FLAVORS.map((f) => [f, median(samples[f])])), hashes };
+  const all = [...cases, ...bounds];
+  const samples = Object.fromEntries(all.map(([name]) => [name, []]));
+  try {
+    for (let r = 0; r < 3; r++) {
+      for (const [name, fn] of r % 2 === 0 ? all : [...all].reverse()) {
+        const t0 = performance.now();
+        do_not_optimize(fn());
+        samples[name].push((performance.now() - t0) * 1e6);
+      }
+    }
+  } finally {
+    for (const t of arena) rightOf(lib.freeTensor(t));
+  }
+  return { ...Object.fromEntries(all.map(([name]) => [name, median(samples[name])])), hashes };
 };
 
 // ---------------------------------------------------------------------------------------------------
@@ -454,6 +485,17 @@ if (numpy.skipped !== undefined) log(`numpy skipped: ${numpy.skipped}`);
 log('diffusers on torch peer ...');
 const torch = runTorch({ sizes: TORCH_SIZES, minTime: 0.25, loops: TORCH_LOOPS, repeats: 3, budget: TORCH_LOOP_BUDGET_S }, numpyEnv());
 if (torch.skipped !== undefined) log(`diffusers on torch skipped: ${torch.skipped}`);
+// the same peer on torch's scalar kernels (ATEN_CPU_CAPABILITY=default): the randn whose bits the 'default'
+// flavor reproduces (torch's AVX512 builds take it too), for the table that sets each flavor beside it
+let torchScalar = { skipped: 'the torch peer was skipped' };
+if (torch.skipped === undefined) {
+  log('diffusers on torch peer, ATEN_CPU_CAPABILITY=default ...');
+  torchScalar = runTorch(
+    { sizes: [65_536], minTime: 0.25, loops: TORCH_LOOPS.filter((l) => l.steps === 100 && l.n <= 65_536), repeats: 3, budget: TORCH_LOOP_BUDGET_S, threads: [1] },
+    { ...numpyEnv(), ATEN_CPU_CAPABILITY: 'default' },
+  );
+  if (torchScalar.skipped !== undefined) log(`torch at ATEN_CPU_CAPABILITY=default skipped: ${torchScalar.skipped}`);
+}
 
 const step = {};
 for (const n of SIZES) {
@@ -631,6 +673,8 @@ const torchCores = torch.cores ?? os.cpus().length;
 const torchRows = [];
 const torchGrowth = [];
 const torchLoopRows = [];
+const torchBoundRows = [];
+const torchScalarRows = [];
 const torchTargets = [];
 if (torch.skipped === undefined) {
   const pairs = [
@@ -677,6 +721,15 @@ if (torch.skipped === undefined) {
       for (const f of FLAVORS) {
         const r = loop[f] / t1;
         torchTargets.push([`denoise, 100 steps, ${formatCount(loop.n)}, ${f}: ${1 / limit}x faster than torch (1 thread)`, `<= ${limit.toFixed(2)}x`, formatRatio(r), verdict(r, limit, '<=').text]);
+        const noise = loop[`noise ${f}`];
+        if (noise !== undefined) {
+          const perStep = (ns) => formatTime(ns / loop.steps);
+          torchBoundRows.push([
+            formatCount(loop.n), f, perStep(t1), `${perStep(limit * t1)} (${limit.toFixed(2)}x)`, perStep(noise), perStep(loop[f]), perStep(loop[f] - noise),
+            formatRatio(noise / t1), formatRatio(loop[f] / t1),
+            noise / t1 > limit ? `no: the noise alone is over it by ${(100 * (noise / t1 / limit - 1)).toFixed(1)}%` : `only if the rest of a step takes at most ${formatTime((limit * t1 - noise) / loop.steps)}`,
+          ]);
+        }
       }
     }
   }
@@ -691,7 +744,27 @@ if (torch.skipped === undefined) {
       torchTargets.push([`${ours} against torch ${theirs} (1 thread), 65 536: 1.25x faster`, '<= 0.80x', formatRatio(r), verdict(r, 0.8, '<=').text]);
     }
   }
+  if (torchScalar.skipped === undefined) {
+    const rows = [];
+    if (torchOps[65_536] !== undefined) {
+      for (const f of FLAVORS) {
+        rows.push([`randn, ${f}`, torchOps[65_536][`randn, ${f}`], 'randn', 65_536]);
+        rows.push([`randnInto (zero-copy), ${f}`, torchOps[65_536][`randnInto (zero-copy), ${f}`], 'randn (out=)', 65_536]);
+      }
+    }
+    for (const loop of torchLoops.filter((l) => l.steps === 100 && l.n <= 65_536)) {
+      for (const f of FLAVORS) rows.push([`denoise, 100 steps, ${f}`, loop[f], 'loop', loop.n, 100]);
+    }
+    for (const [ours, us, theirs, n, steps] of rows) {
+      const section = steps === undefined ? 'ops' : 'loops';
+      const best = torchTime(torch, 1, section, theirs, n, steps);
+      const scalar = torchTime(torchScalar, 1, section, theirs, n, steps);
+      torchScalarRows.push([formatCount(n), ours, `torch ${theirs === 'loop' ? 'loop' : theirs}`, formatTime(us), formatTime(best), formatTime(scalar), formatRatio(us / best), formatRatio(us / scalar)]);
+    }
+  }
 }
+const torchScalarHeaders = ['elements', 'ours', 'torch', 'ours', 'torch (its best kernels)', 'torch, ATEN_CPU_CAPABILITY=default', 'ours / torch best', 'ours / torch default'];
+const torchBoundHeaders = ['elements', 'flavor', 'torch, 1 thread', 'the target allows', 'the noise alone', 'denoise', 'denoise less the noise', 'noise / torch', 'denoise / torch', 'can one thread meet the target?'];
 const torchRowHeaders = ['elements', 'ours (WASM backend)', 'torch', 'ours', 'torch, 1 thread', `torch, ${torchCores} threads`, 'ours / torch 1', `ours / torch ${torchCores}`];
 const torchGrowthHeaders = ['elements', 'step+gen ours (avx2)', 'step+gen torch', 'ratio', 'step t=0 ours', 'step t=0 torch', 'ratio', 'randn ours avx2', 'randn ours default', 'randn torch', 'avx2 / torch', 'default / torch'];
 const torchLoopHeaders = ['elements', 'steps', ...FLAVORS.map((f) => `denoise, ${f}`), 'torch, 1 thread', `torch, ${torchCores} threads`, ...FLAVORS.map((f) => `${f} / torch 1`), ...FLAVORS.map((f) => `${f} / torch ${torchCores}`), "flavors with torch's bits"];
@@ -714,6 +787,8 @@ const sections = [
         ['Against diffusers on torch: the user-facing calls (ours / torch; below 1 is faster)', torchRowHeaders, torchRows],
         ['Against diffusers on torch: ns per element by element count (torch at one thread)', torchGrowthHeaders, torchGrowth],
         ['Against diffusers on torch: seeded sampling loops, identity model', torchLoopHeaders, torchLoopRows],
+        ...(torchScalarRows.length === 0 ? [] : [["Against diffusers on torch's scalar kernels (ATEN_CPU_CAPABILITY=default, one thread): the path whose bits the 'default' flavor gives", torchScalarHeaders, torchScalarRows]]),
+        ...(torchBoundRows.length === 0 ? [] : [['Against diffusers on torch: the least a 100-step loop costs on one thread, per step', torchBoundHeaders, torchBoundRows]]),
       ]),
   ...(buildRows.length === 0 ? [] : [['The two builds of the WASM kernels: the noise draw (wasmNormalBlocks), one process', buildHeaders, buildRows]]),
   ...(copyRows.length === 0 ? [] : [['Copying 65 536 float32 out of WASM memory, in 16 384-element chunks, into an array 16 bytes past a page', ['per float32', 'time', 'ratio to ordinary arrays'], copyRows]]),
@@ -730,7 +805,7 @@ const numpyLine =
     : `numpy: skipped (${numpy.skipped})`;
 const torchLine =
   torch.skipped === undefined
-    ? `torch ${torch.torch} (${torch.python}, spawned by the harness like numpy; ATEN_CPU_CAPABILITY ${torch.capability}), running diffusers' own scheduling_ddpm.py (commit ${torch.diffusers.commit}, sha256 ${torch.diffusers.sha256.slice(0, 12)}, ${torch.source}) through scripts/fixtures/diffusers_stub.py, at 1 and ${torchCores} threads`
+    ? `torch ${torch.torch} (${torch.python}, spawned by the harness like numpy; ATEN_CPU_CAPABILITY ${torch.capability}), running diffusers' own scheduling_ddpm.py (commit ${torch.diffusers.commit}, sha256 ${torch.diffusers.sha256.slice(0, 12)}, ${torch.source}) through scripts/fixtures/diffusers_stub.py, at 1 and ${torchCores} threads${torchScalar.skipped === undefined ? ', and again at 1 thread with ATEN_CPU_CAPABILITY=default' : ''}`
     : `diffusers on torch: skipped (${torch.skipped})`;
 
 const markdown = `# Benchmarks
@@ -791,6 +866,16 @@ generator seeded 0, the identity as the model, \`denoise\` against diffusers' \`
 The last column of the loop table names the flavors whose final sample has the SHA-256 of torch's (at one
 thread). The peer skips a loop it estimates (from its previous loop's cost per element and step) to take over
 ${TORCH_LOOP_BUDGET_S} s, and stops repeating one after ${TORCH_LOOP_BUDGET_S} s: its time reads n/a.
+The bound table times, beside each 100-step loop, every draw that loop makes (x_T and each step's noise,
+\`randnInto\` zero-copy into WASM memory, nothing else; it leaves the generator where \`denoise\` does): no loop
+with diffusers' seeded noise costs less on one thread with these kernels. Where the noise alone is over a
+target's limit, only faster noise or a second thread can meet it; where it is under, the last column says
+how little time per step that leaves for the step itself and the new tensor the model's next input must be.
+The scalar table runs the same peer a
+second time, at one thread, with \`ATEN_CPU_CAPABILITY=default\`: torch's scalar \`normal_fill_16\` with
+glibc's logf, sinf and cosf, the randn whose bits the 'default' flavor reproduces (torch's AVX512 builds take
+that randn too, with vectorized arithmetic around it). The targets' verdicts stay against torch at its best
+kernels here.
 
 ${backends === '' ? '' : `## Both backends at 65 536 elements (bench/wasm.mjs, run by the harness)\n\n${backends}\n\n`}${notes === '' ? '' : `## Analysis\n\n${notes}\n`}`;
 

@@ -1,6 +1,7 @@
 // diffusers on PyTorch's CPU as a peer of the benchmarks: finds an interpreter with torch and diffusers'
-// scheduler source, spawns bench/torch_peer.py once with every request, and returns its timings, or
-// { skipped } with one line saying why (the bench runs without it).
+// scheduler source, spawns bench/torch_peer.py once per request (the bench makes two: torch at its best kernels, then
+// at ATEN_CPU_CAPABILITY=default), and returns its timings, or { skipped } with one line saying why (the bench runs
+// without it).
 //
 // Environment: TORCH_PYTHON      an interpreter to try first (then /usr/bin/python3, then python3 on PATH)
 //              DIFFUSERS_SRC     a folder holding scheduling_ddpm.py and scheduling_ddim.py, or a diffusers
@@ -53,7 +54,7 @@ const diffusersSource = () => {
 };
 
 /**
- * Runs the torch peer with `request` ({ sizes, minTime, loops: [{ n, steps }], repeats, budget }) in `env`.
+ * Runs the torch peer with `request` ({ sizes, minTime, loops: [{ n, steps }], repeats, budget, threads? }) in `env`.
  * Returns its JSON plus `python` and the diffusers `source`, or `{ skipped }`.
  */
 export const runTorch = (request, env) => {

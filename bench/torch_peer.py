@@ -1,6 +1,6 @@
 """diffusers' own DDPMScheduler on PyTorch's CPU as a peer of the benchmarks: scheduler.step with a generator
 (noise drawn), step at t = 0 (no noise), torch.randn, and diffusers' seeded sampling loop, each at one thread
-and at every core, in one process.
+and at every core (or at the thread counts the request names), in one process.
 
 Usage: DIFFUSERS_SRC=<folder> /usr/bin/python3 torch_peer.py '<json request>'   (bench/torch.mjs builds both)
 DIFFUSERS_SRC is read by scripts/fixtures/diffusers_stub.py, which runs diffusers' scheduling_ddpm.py itself
@@ -114,7 +114,8 @@ def main():
         'cores': cores,
         'threads': {},
     }
-    for threads in sorted({1, cores}):
+    # the thread counts to run: one and every core unless the request names them
+    for threads in sorted(set(req.get('threads') or {1, cores})):
         torch.set_num_threads(threads)
         result['threads'][str(threads)] = {'ops': bench_ops(d, req), 'loops': bench_loops(d, req)}
     print(json.dumps(result))
