@@ -33,7 +33,7 @@ import {
   verdict,
 } from './report.mjs';
 import { defaultAlphasCumprod, libraryUrl, loadLibrary, rightOf, shapeFor, stepInputs } from './setup.mjs';
-import { runTorch, torchLoopHash, torchLoopSkipped, torchTime } from './torch.mjs';
+import { runTorch, startTorchServer, torchLoopHash, torchLoopSkipped, torchTime } from './torch.mjs';
 
 const SIZES = [768, 16_384, 65_536, 1_048_576, 16_777_216];
 const LOOP_SIZES = [16_384, 65_536];
@@ -86,12 +86,16 @@ const medianOf = async (fn, n = 0) => {
   return stats.p50;
 };
 
-/** Cases measured in interleaved rounds (the order reversed every other round), median of the rounds. */
+/**
+ * Cases measured in interleaved rounds (the order reversed every other round), median of the rounds. A
+ * case marked remote (a third element `true`) is an async function that measures itself elsewhere (the
+ * torch server) and resolves to its median in ns.
+ */
 const interleaved = async (cases, n, rounds) => {
   const samples = Object.fromEntries(cases.map(([name]) => [name, []]));
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? cases : [...cases].reverse();
-    for (const [name, fn] of order) samples[name].push(await medianOf(fn, n));
+    for (const [name, fn, remote] of order) samples[name].push(remote === true ? await fn() : await medianOf(fn, n));
   }
   return Object.fromEntries(Object.entries(samples).map(([name, xs]) => [name, median(xs)]));
 };
@@ -387,6 +391,13 @@ const benchTorchOps = async (n) => {
       );
     }
   }
+  if (torchServer.request !== undefined && n === 65_536) {
+    // issue 18's randn targets: torch's randn in the same rounds (one warm-up request each first)
+    for (const c of ['randn', 'randn (out=)']) {
+      await torchServer.request({ case: c, n, threads: 1, calls: 20 });
+      cases.push([`torch ${c} (in rounds)`, async () => (await torchServer.request({ case: c, n, threads: 1, calls: ROUND_CALLS })).ns, true]);
+    }
+  }
   try {
     return await interleaved(cases, n, 3);
   } finally {
@@ -436,19 +447,29 @@ const benchTorchLoop = async ({ n, steps }) => {
     }
   }
   const all = [...cases, ...bounds];
-  const samples = Object.fromEntries(all.map(([name]) => [name, []]));
+  const remote = [];
+  if (torchServer.request !== undefined && steps === 100) {
+    // the target's torch loop, once to warm up, then in each round with ours
+    await torchServer.request({ case: 'loop', n, steps, threads: 1 });
+    remote.push(['torch in rounds', async () => (await torchServer.request({ case: 'loop', n, steps, threads: 1 })).ns]);
+  }
+  const samples = Object.fromEntries([...all, ...remote].map(([name]) => [name, []]));
   try {
     for (let r = 0; r < 3; r++) {
-      for (const [name, fn] of r % 2 === 0 ? all : [...all].reverse()) {
+      const order = r % 2 === 0 ? all : [...all].reverse();
+      // torch after ours in even rounds, before them in odd ones
+      if (r % 2 === 1) for (const [name, fn] of remote) samples[name].push(await fn());
+      for (const [name, fn] of order) {
         const t0 = performance.now();
         do_not_optimize(fn());
         samples[name].push((performance.now() - t0) * 1e6);
       }
+      if (r % 2 === 0) for (const [name, fn] of remote) samples[name].push(await fn());
     }
   } finally {
     for (const t of arena) rightOf(lib.freeTensor(t));
   }
-  return { ...Object.fromEntries(all.map(([name]) => [name, median(samples[name])])), hashes };
+  return { ...Object.fromEntries([...all, ...remote].map(([name]) => [name, median(samples[name])])), hashes };
 };
 
 // ---------------------------------------------------------------------------------------------------
@@ -496,6 +517,11 @@ if (torch.skipped === undefined) {
   );
   if (torchScalar.skipped !== undefined) log(`torch at ATEN_CPU_CAPABILITY=default skipped: ${torchScalar.skipped}`);
 }
+// and as a server, so that issue 18's targets are timed in rounds with ours, on the same minutes of this
+// shared machine (torch's figures from the run above can be minutes older than ours)
+const torchServer = torch.skipped === undefined ? await startTorchServer(numpyEnv()) : { skipped: 'the torch peer was skipped' };
+if (torchServer.skipped !== undefined && torch.skipped === undefined) log(`the torch server did not start: ${torchServer.skipped}`);
+const ROUND_CALLS = 200;
 
 const step = {};
 for (const n of SIZES) {
@@ -531,6 +557,7 @@ if (torch.skipped === undefined) {
     useBackend('js');
   }
 }
+if (torchServer.close !== undefined) torchServer.close();
 log('allocation ...');
 const allocation = benchAllocation();
 let backends = '';
@@ -705,6 +732,8 @@ if (torch.skipped === undefined) {
   }
   for (const loop of torchLoops) {
     const t1 = torchTime(torch, 1, 'loops', 'loop', loop.n, loop.steps);
+    // the targets' torch: timed in rounds with ours where the server ran, else the peer's run above
+    const t1r = loop['torch in rounds'] ?? t1;
     const tN = torchTime(torch, torchCores, 'loops', 'loop', loop.n, loop.steps);
     const reference = torchLoopHash(torch, 1, loop.n, loop.steps);
     const skipped = torchLoopSkipped(torch, torchCores, loop.n, loop.steps);
@@ -712,22 +741,22 @@ if (torch.skipped === undefined) {
     const same = FLAVORS.filter((f) => loop.hashes[f] === reference);
     torchLoopRows.push([
       formatCount(loop.n), String(loop.steps),
-      ...FLAVORS.map((f) => formatTime(loop[f])), formatTime(t1), formatTime(tN),
-      ...FLAVORS.map((f) => formatRatio(loop[f] / t1)), ...FLAVORS.map((f) => formatRatio(loop[f] / tN)),
+      ...FLAVORS.map((f) => formatTime(loop[f])), formatTime(t1), loop['torch in rounds'] === undefined ? 'n/a' : formatTime(t1r), formatTime(tN),
+      ...FLAVORS.map((f) => formatRatio(loop[f] / t1r)), ...FLAVORS.map((f) => formatRatio(loop[f] / tN)),
       same.length === 0 ? 'none' : same.join(', '),
     ]);
     if (loop.steps === 100) {
       const limit = loop.n === 65_536 ? 0.4 : 0.5;
       for (const f of FLAVORS) {
-        const r = loop[f] / t1;
+        const r = loop[f] / t1r;
         torchTargets.push([`denoise, 100 steps, ${formatCount(loop.n)}, ${f}: ${1 / limit}x faster than torch (1 thread)`, `<= ${limit.toFixed(2)}x`, formatRatio(r), verdict(r, limit, '<=').text]);
         const noise = loop[`noise ${f}`];
         if (noise !== undefined) {
           const perStep = (ns) => formatTime(ns / loop.steps);
           torchBoundRows.push([
-            formatCount(loop.n), f, perStep(t1), `${perStep(limit * t1)} (${limit.toFixed(2)}x)`, perStep(noise), perStep(loop[f]), perStep(loop[f] - noise),
-            formatRatio(noise / t1), formatRatio(loop[f] / t1),
-            noise / t1 > limit ? `no: the noise alone is over it by ${(100 * (noise / t1 / limit - 1)).toFixed(1)}%` : `only if the rest of a step takes at most ${formatTime((limit * t1 - noise) / loop.steps)}`,
+            formatCount(loop.n), f, perStep(t1r), `${perStep(limit * t1r)} (${limit.toFixed(2)}x)`, perStep(noise), perStep(loop[f]), perStep(loop[f] - noise),
+            formatRatio(noise / t1r), formatRatio(loop[f] / t1r),
+            noise / t1r > limit ? `no: the noise alone is over it by ${(100 * (noise / t1r / limit - 1)).toFixed(1)}%` : `only if the rest of a step takes at most ${formatTime((limit * t1r - noise) / loop.steps)}`,
           ]);
         }
       }
@@ -740,7 +769,7 @@ if (torch.skipped === undefined) {
     const numpyStep = numpyTime(numpy, 'step', 'diffusers', 65_536) / o['step with explicit noise'];
     torchTargets.push(["pure step with explicit noise >= 2x faster than numpy running diffusers' expressions, 65 536", '>= 2.00x', formatRatio(numpyStep), verdict(numpyStep, 2, '>=').text]);
     for (const [ours, theirs] of [...FLAVORS.map((f) => [`randn, ${f}`, 'randn']), ...FLAVORS.map((f) => [`randnInto (zero-copy), ${f}`, 'randn (out=)'])]) {
-      const r = torchOps[65_536][ours] / torchTime(torch, 1, 'ops', theirs, 65_536);
+      const r = torchOps[65_536][ours] / (torchOps[65_536][`torch ${theirs} (in rounds)`] ?? torchTime(torch, 1, 'ops', theirs, 65_536));
       torchTargets.push([`${ours} against torch ${theirs} (1 thread), 65 536: 1.25x faster`, '<= 0.80x', formatRatio(r), verdict(r, 0.8, '<=').text]);
     }
   }
@@ -764,10 +793,10 @@ if (torch.skipped === undefined) {
   }
 }
 const torchScalarHeaders = ['elements', 'ours', 'torch', 'ours', 'torch (its best kernels)', 'torch, ATEN_CPU_CAPABILITY=default', 'ours / torch best', 'ours / torch default'];
-const torchBoundHeaders = ['elements', 'flavor', 'torch, 1 thread', 'the target allows', 'the noise alone', 'denoise', 'denoise less the noise', 'noise / torch', 'denoise / torch', 'can one thread meet the target?'];
+const torchBoundHeaders = ['elements', 'flavor', 'torch, 1 thread, in rounds', 'the target allows', 'the noise alone', 'denoise', 'denoise less the noise', 'noise / torch', 'denoise / torch', 'can one thread meet the target?'];
 const torchRowHeaders = ['elements', 'ours (WASM backend)', 'torch', 'ours', 'torch, 1 thread', `torch, ${torchCores} threads`, 'ours / torch 1', `ours / torch ${torchCores}`];
 const torchGrowthHeaders = ['elements', 'step+gen ours (avx2)', 'step+gen torch', 'ratio', 'step t=0 ours', 'step t=0 torch', 'ratio', 'randn ours avx2', 'randn ours default', 'randn torch', 'avx2 / torch', 'default / torch'];
-const torchLoopHeaders = ['elements', 'steps', ...FLAVORS.map((f) => `denoise, ${f}`), 'torch, 1 thread', `torch, ${torchCores} threads`, ...FLAVORS.map((f) => `${f} / torch 1`), ...FLAVORS.map((f) => `${f} / torch ${torchCores}`), "flavors with torch's bits"];
+const torchLoopHeaders = ['elements', 'steps', ...FLAVORS.map((f) => `denoise, ${f}`), 'torch, 1 thread', 'torch, 1 thread, in rounds with ours', `torch, ${torchCores} threads`, ...FLAVORS.map((f) => `${f} / torch 1`), ...FLAVORS.map((f) => `${f} / torch ${torchCores}`), "flavors with torch's bits"];
 
 // ---------------------------------------------------------------------------------------------------
 // print and write
@@ -866,6 +895,12 @@ generator seeded 0, the identity as the model, \`denoise\` against diffusers' \`
 The last column of the loop table names the flavors whose final sample has the SHA-256 of torch's (at one
 thread). The peer skips a loop it estimates (from its previous loop's cost per element and step) to take over
 ${TORCH_LOOP_BUDGET_S} s, and stops repeating one after ${TORCH_LOOP_BUDGET_S} s: its time reads n/a.
+Issue 18's targets set ours beside torch measured in the same minutes: the harness keeps the peer
+running as a server (\`torch_peer.py --serve\`) and times torch's 100-step loops and its \`randn\` at 65 536
+in rounds with ours (a warm-up first; torch after ours in even rounds, before them in odd ones; the
+median of three), since the peer's run above can be minutes older than ours on a shared machine. The loop
+table shows both torch figures, and its ratios to torch at one thread use the one timed in rounds where
+there is one; the user-facing table keeps the peer's run.
 The bound table times, beside each 100-step loop, every draw that loop makes (x_T and each step's noise,
 \`randnInto\` zero-copy into WASM memory, nothing else; it leaves the generator where \`denoise\` does): no loop
 with diffusers' seeded noise costs less on one thread with these kernels. Where the noise alone is over a

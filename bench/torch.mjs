@@ -9,7 +9,8 @@
 //              DIFFUSERS_GIT_DIR when DIFFUSERS_SRC is unset, a diffusers git repository (bare or not) whose
 //                                HEAD's two scheduler files are extracted into a temporary folder outside
 //                                this repository, removed afterwards (DIFFUSERS_GIT_DIR: a diffusers git directory, bare or not)
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +74,52 @@ export const runTorch = (request, env) => {
   } finally {
     if (source.temporary) rmSync(source.folder, { recursive: true, force: true });
   }
+};
+
+/**
+ * The torch peer as a server (`torch_peer.py --serve`), so that the harness can time torch in rounds
+ * between its own: `request({ case, n, steps?, threads, calls? })` resolves to the peer's JSON reply, one
+ * request at a time; `close()` ends the process and removes a temporary source folder. Resolves to
+ * `{ skipped }` with one line saying why where there is no interpreter, no source, or the peer fails to start.
+ */
+export const startTorchServer = async (env) => {
+  const interpreter = torchPython(env);
+  if (interpreter.skipped !== undefined) return interpreter;
+  const source = diffusersSource();
+  if (source.skipped !== undefined) return source;
+  const script = fileURLToPath(new URL('./torch_peer.py', import.meta.url));
+  const childEnv = { ...env, DIFFUSERS_SRC: source.folder, ...(source.commit ? { DIFFUSERS_COMMIT: source.commit } : {}) };
+  const child = spawn(interpreter.python, [script, '--serve'], { env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const cleanUp = () => {
+    if (source.temporary) rmSync(source.folder, { recursive: true, force: true });
+  };
+  const close = () => {
+    if (child.exitCode === null && !child.killed) child.stdin.end('\n');
+    cleanUp();
+  };
+  const next = async () => {
+    const { value, done } = await lines.next();
+    if (done) throw new Error(`the torch server ended: ${lastLine(stderr)}`);
+    return JSON.parse(value);
+  };
+  try {
+    const ready = await next();
+    if (ready.ready !== true) throw new Error(`unexpected first line ${JSON.stringify(ready)}`);
+  } catch (error) {
+    child.kill();
+    cleanUp();
+    return { skipped: `the torch server did not start (${interpreter.python}): ${error.message}` };
+  }
+  return {
+    request: async (req) => {
+      child.stdin.write(`${JSON.stringify(req)}\n`);
+      return next();
+    },
+    close,
+  };
 };
 
 /** The peer's median for one case at one thread count (NaN when absent). */

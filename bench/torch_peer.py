@@ -3,6 +3,7 @@
 and at every core (or at the thread counts the request names), in one process.
 
 Usage: DIFFUSERS_SRC=<folder> /usr/bin/python3 torch_peer.py '<json request>'   (bench/torch.mjs builds both)
+       DIFFUSERS_SRC=<folder> /usr/bin/python3 torch_peer.py --serve           (requests on stdin: see serve())
 DIFFUSERS_SRC is read by scripts/fixtures/diffusers_stub.py, which runs diffusers' scheduling_ddpm.py itself
 against small stand-ins; this repository holds no diffusers code.
 Prints one JSON object on stdout: {"torch", "capability", "diffusers", "threads": {"1": {...}, "<cores>": {...}}};
@@ -103,7 +104,48 @@ def bench_loops(d, req):
     return out
 
 
+def serve():
+    """One request per line on stdin, one JSON line back on stdout each, so that the harness can time torch
+    between its own rounds (the same minutes of a shared machine on both sides):
+    {"case": "loop", "n", "steps", "threads"} runs diffusers' seeded loop once: {"ns", "sha256"};
+    {"case": "randn" | "randn (out=)", "n", "threads", "calls"} times that many calls after one warm-up: {"ns"}
+    (their median). An empty line or the end of stdin ends it."""
+    d = load()
+    buffers = {}
+    print(json.dumps({'ready': True, 'torch': torch.__version__}), flush=True)
+    for line in sys.stdin:
+        if not line.strip():
+            break
+        req = json.loads(line)
+        torch.set_num_threads(req['threads'])
+        n = req['n']
+        if req['case'] == 'loop':
+            t0 = time.perf_counter_ns()
+            result = sampling_loop(d, n, req['steps'])
+            ns = time.perf_counter_ns() - t0
+            reply = {'ns': float(ns), 'sha256': hashlib.sha256(result.numpy().tobytes()).hexdigest()}
+        else:
+            shape = shape_for(n)
+            g = torch.Generator().manual_seed(0)
+            if req['case'] == 'randn (out=)':
+                buf = buffers.setdefault(n, torch.empty(shape))
+                fn = lambda: torch.randn(shape, generator=g, out=buf)  # noqa: E731
+            else:
+                fn = lambda: torch.randn(shape, generator=g)  # noqa: E731
+            fn()
+            samples = []
+            for _ in range(req['calls']):
+                t0 = time.perf_counter_ns()
+                fn()
+                samples.append(time.perf_counter_ns() - t0)
+            reply = {'ns': float(statistics.median(samples))}
+        print(json.dumps(reply), flush=True)
+
+
 def main():
+    if sys.argv[1] == '--serve':
+        serve()
+        return
     req = json.loads(sys.argv[1])
     d = load()
     cores = os.cpu_count() or 1
