@@ -733,7 +733,8 @@ if (torch.skipped === undefined) {
   for (const loop of torchLoops) {
     const t1 = torchTime(torch, 1, 'loops', 'loop', loop.n, loop.steps);
     // the targets' torch: timed in rounds with ours where the server ran, else the peer's run above
-    const t1r = loop['torch in rounds'] ?? t1;
+    const timedInRounds = Number.isFinite(loop['torch in rounds']);
+    const t1r = timedInRounds ? loop['torch in rounds'] : t1;
     const tN = torchTime(torch, torchCores, 'loops', 'loop', loop.n, loop.steps);
     const reference = torchLoopHash(torch, 1, loop.n, loop.steps);
     const skipped = torchLoopSkipped(torch, torchCores, loop.n, loop.steps);
@@ -741,7 +742,7 @@ if (torch.skipped === undefined) {
     const same = FLAVORS.filter((f) => loop.hashes[f] === reference);
     torchLoopRows.push([
       formatCount(loop.n), String(loop.steps),
-      ...FLAVORS.map((f) => formatTime(loop[f])), formatTime(t1), loop['torch in rounds'] === undefined ? 'n/a' : formatTime(t1r), formatTime(tN),
+      ...FLAVORS.map((f) => formatTime(loop[f])), formatTime(t1), timedInRounds ? formatTime(t1r) : 'n/a', formatTime(tN),
       ...FLAVORS.map((f) => formatRatio(loop[f] / t1r)), ...FLAVORS.map((f) => formatRatio(loop[f] / tN)),
       same.length === 0 ? 'none' : same.join(', '),
     ]);
@@ -769,7 +770,8 @@ if (torch.skipped === undefined) {
     const numpyStep = numpyTime(numpy, 'step', 'diffusers', 65_536) / o['step with explicit noise'];
     torchTargets.push(["pure step with explicit noise >= 2x faster than numpy running diffusers' expressions, 65 536", '>= 2.00x', formatRatio(numpyStep), verdict(numpyStep, 2, '>=').text]);
     for (const [ours, theirs] of [...FLAVORS.map((f) => [`randn, ${f}`, 'randn']), ...FLAVORS.map((f) => [`randnInto (zero-copy), ${f}`, 'randn (out=)'])]) {
-      const r = torchOps[65_536][ours] / (torchOps[65_536][`torch ${theirs} (in rounds)`] ?? torchTime(torch, 1, 'ops', theirs, 65_536));
+      const inRounds = torchOps[65_536][`torch ${theirs} (in rounds)`];
+      const r = torchOps[65_536][ours] / (Number.isFinite(inRounds) ? inRounds : torchTime(torch, 1, 'ops', theirs, 65_536));
       torchTargets.push([`${ours} against torch ${theirs} (1 thread), 65 536: 1.25x faster`, '<= 0.80x', formatRatio(r), verdict(r, 0.8, '<=').text]);
     }
   }

@@ -81,6 +81,7 @@ export const runTorch = (request, env) => {
  * between its own: `request({ case, n, steps?, threads, calls? })` resolves to the peer's JSON reply, one
  * request at a time; `close()` ends the process and removes a temporary source folder. Resolves to
  * `{ skipped }` with one line saying why where there is no interpreter, no source, or the peer fails to start.
+ * A request that fails resolves to `{ ns: NaN, error }`, and so does every one after it.
  */
 export const startTorchServer = async (env) => {
   const interpreter = torchPython(env);
@@ -92,6 +93,9 @@ export const startTorchServer = async (env) => {
   const child = spawn(interpreter.python, [script, '--serve'], { env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
+  // a write to a server that has ended fails with EPIPE; its reply read then says why
+  child.stdin.on('error', () => undefined);
+  child.on('error', () => undefined);
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const cleanUp = () => {
     if (source.temporary) rmSync(source.folder, { recursive: true, force: true });
@@ -113,10 +117,19 @@ export const startTorchServer = async (env) => {
     cleanUp();
     return { skipped: `the torch server did not start (${interpreter.python}): ${error.message}` };
   }
+  // a request never rejects: after a failure (the server ended, a bad reply) every reply is { ns: NaN },
+  // which the harness reads as "not timed in rounds" and falls back to the peer's run
+  let failed = null;
   return {
     request: async (req) => {
-      child.stdin.write(`${JSON.stringify(req)}\n`);
-      return next();
+      if (failed !== null) return { ns: NaN, error: failed };
+      try {
+        child.stdin.write(`${JSON.stringify(req)}\n`);
+        return await next();
+      } catch (error) {
+        failed = error.message;
+        return { ns: NaN, error: failed };
+      }
     },
     close,
   };
