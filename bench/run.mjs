@@ -424,10 +424,8 @@ const benchTorchLoop = async ({ n, steps }) => {
   // WASM memory with nothing else: no loop with diffusers' seeded noise can cost less on one thread with
   // these kernels. It must leave the generator where denoise leaves it.
   const bounds = [];
-  const arena = [];
-  if (wasmAvailable && steps === 100) {
-    const noiseZ = rightOf(lib.allocTensor(shape));
-    arena.push(noiseZ);
+  const noiseZ = wasmAvailable && steps === 100 ? rightOf(lib.allocTensor(shape)) : undefined;
+  if (noiseZ !== undefined) {
     for (const cpuCapability of FLAVORS) {
       const scheduler = rightOf(lib.setTimesteps(rightOf(lib.createScheduler({ cpuCapability })), steps));
       const { timesteps } = scheduler;
@@ -467,7 +465,7 @@ const benchTorchLoop = async ({ n, steps }) => {
       if (r % 2 === 0) for (const [name, fn] of remote) samples[name].push(await fn());
     }
   } finally {
-    for (const t of arena) rightOf(lib.freeTensor(t));
+    if (noiseZ !== undefined) rightOf(lib.freeTensor(noiseZ));
   }
   return { ...Object.fromEntries([...all, ...remote].map(([name]) => [name, median(samples[name])])), hashes };
 };
@@ -790,7 +788,7 @@ if (torch.skipped === undefined) {
       const section = steps === undefined ? 'ops' : 'loops';
       const best = torchTime(torch, 1, section, theirs, n, steps);
       const scalar = torchTime(torchScalar, 1, section, theirs, n, steps);
-      torchScalarRows.push([formatCount(n), ours, `torch ${theirs === 'loop' ? 'loop' : theirs}`, formatTime(us), formatTime(best), formatTime(scalar), formatRatio(us / best), formatRatio(us / scalar)]);
+      torchScalarRows.push([formatCount(n), ours, `torch ${theirs}`, formatTime(us), formatTime(best), formatTime(scalar), formatRatio(us / best), formatRatio(us / scalar)]);
     }
   }
 }

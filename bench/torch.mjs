@@ -54,25 +54,42 @@ const diffusersSource = () => {
   return { folder, commit, temporary: true };
 };
 
+const PEER_SCRIPT = fileURLToPath(new URL('./torch_peer.py', import.meta.url));
+
+/**
+ * What both ways of running the peer need: the interpreter, the scheduler source (a temporary folder
+ * when extracted, which `cleanUp` removes) and the child's environment; or `{ skipped }`.
+ */
+const peerSetup = (env) => {
+  const interpreter = torchPython(env);
+  if (interpreter.skipped !== undefined) return interpreter;
+  const source = diffusersSource();
+  if (source.skipped !== undefined) return source;
+  return {
+    python: interpreter.python,
+    source,
+    childEnv: { ...env, DIFFUSERS_SRC: source.folder, ...(source.commit ? { DIFFUSERS_COMMIT: source.commit } : {}) },
+    cleanUp: () => {
+      if (source.temporary) rmSync(source.folder, { recursive: true, force: true });
+    },
+  };
+};
+
 /**
  * Runs the torch peer with `request` ({ sizes, minTime, loops: [{ n, steps }], repeats, budget, threads? }) in `env`.
  * Returns its JSON plus `python` and the diffusers `source`, or `{ skipped }`.
  */
 export const runTorch = (request, env) => {
-  const interpreter = torchPython(env);
-  if (interpreter.skipped !== undefined) return interpreter;
-  const source = diffusersSource();
-  if (source.skipped !== undefined) return source;
+  const peer = peerSetup(env);
+  if (peer.skipped !== undefined) return peer;
   try {
-    const script = fileURLToPath(new URL('./torch_peer.py', import.meta.url));
-    const childEnv = { ...env, DIFFUSERS_SRC: source.folder, ...(source.commit ? { DIFFUSERS_COMMIT: source.commit } : {}) };
-    const run = spawnSync(interpreter.python, [script, JSON.stringify(request)], { env: childEnv, encoding: 'utf8', maxBuffer: 1 << 24 });
+    const run = spawnSync(peer.python, [PEER_SCRIPT, JSON.stringify(request)], { env: peer.childEnv, encoding: 'utf8', maxBuffer: 1 << 24 });
     if (run.error !== undefined || run.status !== 0) {
-      return { skipped: `the torch peer failed (${interpreter.python}): ${run.error?.message ?? lastLine(run.stderr)}` };
+      return { skipped: `the torch peer failed (${peer.python}): ${run.error?.message ?? lastLine(run.stderr)}` };
     }
-    return { ...JSON.parse(run.stdout), python: interpreter.python, source: source.temporary ? 'extracted from the git directory DIFFUSERS_GIT_DIR names' : 'from DIFFUSERS_SRC' };
+    return { ...JSON.parse(run.stdout), python: peer.python, source: peer.source.temporary ? 'extracted from the git directory DIFFUSERS_GIT_DIR names' : 'from DIFFUSERS_SRC' };
   } finally {
-    if (source.temporary) rmSync(source.folder, { recursive: true, force: true });
+    peer.cleanUp();
   }
 };
 
@@ -84,25 +101,18 @@ export const runTorch = (request, env) => {
  * A request that fails resolves to `{ ns: NaN, error }`, and so does every one after it.
  */
 export const startTorchServer = async (env) => {
-  const interpreter = torchPython(env);
-  if (interpreter.skipped !== undefined) return interpreter;
-  const source = diffusersSource();
-  if (source.skipped !== undefined) return source;
-  const script = fileURLToPath(new URL('./torch_peer.py', import.meta.url));
-  const childEnv = { ...env, DIFFUSERS_SRC: source.folder, ...(source.commit ? { DIFFUSERS_COMMIT: source.commit } : {}) };
-  const child = spawn(interpreter.python, [script, '--serve'], { env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+  const peer = peerSetup(env);
+  if (peer.skipped !== undefined) return peer;
+  const child = spawn(peer.python, [PEER_SCRIPT, '--serve'], { env: peer.childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
   // a write to a server that has ended fails with EPIPE; its reply read then says why
   child.stdin.on('error', () => undefined);
   child.on('error', () => undefined);
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const cleanUp = () => {
-    if (source.temporary) rmSync(source.folder, { recursive: true, force: true });
-  };
   const close = () => {
     if (child.exitCode === null && !child.killed) child.stdin.end('\n');
-    cleanUp();
+    peer.cleanUp();
   };
   const next = async () => {
     const { value, done } = await lines.next();
@@ -114,8 +124,8 @@ export const startTorchServer = async (env) => {
     if (ready.ready !== true) throw new Error(`unexpected first line ${JSON.stringify(ready)}`);
   } catch (error) {
     child.kill();
-    cleanUp();
-    return { skipped: `the torch server did not start (${interpreter.python}): ${error.message}` };
+    peer.cleanUp();
+    return { skipped: `the torch server did not start (${peer.python}): ${error.message}` };
   }
   // a request never rejects: after a failure (the server ended, a bad reply) every reply is { ns: NaN },
   // which the harness reads as "not timed in rounds" and falls back to the peer's run
