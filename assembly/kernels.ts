@@ -591,7 +591,7 @@ const A_K: usize = memory.data<f64>([
   0.0000244331567955669, -0.0013887316454201937, 0.04166664555668831,
 ]);
 // The constants' indices, in A_K (doubles) and in R_K (floats, the relaxed build's: the same list, then
-// 4/pi, 2 pi and 1 as float32).
+// 4/pi, 2 pi, 1 and -0.5 as float32).
 const AVX_SQRTHF: usize = 0;
 const AVX_P: usize = 1; // P0 .. P8
 const AVX_Q1: usize = 10;
@@ -605,6 +605,7 @@ const AVX_COS: usize = 19; // P0 .. P2
 const AVX_FOPI: usize = 22;
 const AVX_TWO_PI: usize = 23;
 const AVX_ONE: usize = 24;
+const AVX_MINUS_HALF: usize = 25;
 const A_F32_K: usize = memory.data<f32>([1.2732394933700562, 6.2831854820251465]);
 const A_FOPI: usize = 0;
 const A_TWO_PI_F32: usize = 4;
@@ -696,6 +697,15 @@ class Glibc {
   }
 }
 
+// The relaxed build's glibc constants: -pi/2 in full (glibcFloat.ts's HPI, negated: fma(-n, pi/2, theta)
+// is fma(n, -pi/2, theta) exactly) and -1, each a load where a negation would cost two instructions;
+// and 15 << 5, the mask that takes a logf table row's byte offset (32 times its index) from the bits.
+const G_K: usize = !ASC_FEATURE_RELAXED_SIMD ? 0 : memory.data<f64>([-1.5707963267948966, -1]);
+const G_MINUS_HPI: usize = 0;
+const G_MINUS_ONE: usize = 8;
+const G_I: usize = !ASC_FEATURE_RELAXED_SIMD ? 0 : memory.data<u32>([0x1e0]);
+const G_ROW_BYTES: usize = 0;
+
 // GlibcBlock.quad's outputs besides its mask: the cosine outputs (slots j .. j + 3) and the sine outputs
 // (slots j + 8 .. j + 11), kept until the whole block is known to be decided.
 let glibcCos: v128 = i32x4.splat(0);
@@ -713,7 +723,11 @@ class GlibcBlock {
     // logf(u1), u1 = 1 - u in [2^-24, 1] (normal): glibcFloat.ts's split of the bits ix
     const ix = f32x4.sub(Lanes.f32(F_ONE), v128.load(p));
     const tmp = i32x4.sub(ix, Lanes.i32(N_LOGF_OFF));
-    const index = v128.and(i32x4.shr_u(tmp, 19), Lanes.i32(N_FIFTEEN));
+    // the table index; in the relaxed build its row's byte offset, which the loads take with the
+    // table's address as their constant offset (no shift and add per lane)
+    const index = ASC_FEATURE_RELAXED_SIMD
+      ? v128.and(i32x4.shr_u(tmp, 14), v128.load32_splat(G_I + G_ROW_BYTES))
+      : v128.and(i32x4.shr_u(tmp, 19), Lanes.i32(N_FIFTEEN));
     const k = i32x4.shr_s(tmp, 23);
     const z = i32x4.sub(ix, v128.and(tmp, Lanes.i32(N_EXPONENT)));
     const zl = f64x2.promote_low_f32x4(z);
@@ -741,12 +755,18 @@ class GlibcBlock {
     const tl = low64(theta);
     const th = high64(theta);
     // n = ((int)(theta 2/pi 2^24) + 2^23) >> 24, glibc's rounding of theta 2/pi (0 for theta < 0.75)
-    const truncated = i32x4.shuffle(
-      i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(tl, Lanes.d(D_HPI_INV))), i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(th, Lanes.d(D_HPI_INV))), 0, 1, 4, 5,
-    );
+    // (relaxed_trunc is the one instruction cvttpd2dq: exact here, where every product lies in [0, 2^27))
+    const truncated = ASC_FEATURE_RELAXED_SIMD
+      ? i32x4.shuffle(
+        i32x4.relaxed_trunc_f64x2_s_zero(f64x2.mul(tl, Lanes.d(D_HPI_INV))), i32x4.relaxed_trunc_f64x2_s_zero(f64x2.mul(th, Lanes.d(D_HPI_INV))), 0, 1, 4, 5,
+      )
+      : i32x4.shuffle(
+        i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(tl, Lanes.d(D_HPI_INV))), i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(th, Lanes.d(D_HPI_INV))), 0, 1, 4, 5,
+      );
     const n = i32x4.shr_s(i32x4.add(truncated, Lanes.i32(N_HALF_2_24)), 24);
     // theta < 2^-12 (top bits below 0x398): sinf = theta and cosf = 1 without the polynomials
-    const tiny = i32x4.lt_u(theta, Lanes.i32(N_TINY));
+    // (theta >= +0, so its bits compare as signed integers too: one instruction where unsigned takes four)
+    const tiny = ASC_FEATURE_RELAXED_SIMD ? i32x4.lt_s(theta, Lanes.i32(N_TINY)) : i32x4.lt_u(theta, Lanes.i32(N_TINY));
     let s: v128;
     let c: v128;
     if (ASC_FEATURE_RELAXED_SIMD) {
@@ -767,13 +787,18 @@ class GlibcBlock {
       bad = v128.or(bad, v128.andnot(trigBad, tiny));
     }
     // Quadrant n: sinf is +-sin x (n even) or +-cos x (n odd), cosf the other; the cos polynomial is
-    // negated where n & 2, the sin polynomial where bit 0 xor bit 1 of n (glibc's sign table).
+    // negated where n & 2, the sin polynomial where bit 0 xor bit 1 of n (glibc's sign table). Every
+    // mask is all ones or all zeros per lane, where relaxed_laneselect (one blend) is bitselect (three).
     const odd = i32x4.shr_s(i32x4.shl(n, 31), 31);
     const sign = Lanes.i32(N_SIGN);
     const cs = v128.xor(c, v128.and(i32x4.shl(n, 30), sign));
     const ss = v128.xor(s, i32x4.shl(v128.xor(n, i32x4.shr_u(n, 1)), 31));
-    const sinf = v128.bitselect(theta, v128.bitselect(cs, ss, odd), tiny);
-    const cosf = v128.bitselect(Lanes.f32(F_ONE), v128.bitselect(ss, cs, odd), tiny);
+    const sinf = ASC_FEATURE_RELAXED_SIMD
+      ? i32x4.relaxed_laneselect(theta, i32x4.relaxed_laneselect(cs, ss, odd), tiny)
+      : v128.bitselect(theta, v128.bitselect(cs, ss, odd), tiny);
+    const cosf = ASC_FEATURE_RELAXED_SIMD
+      ? i32x4.relaxed_laneselect(Lanes.f32(F_ONE), i32x4.relaxed_laneselect(ss, cs, odd), tiny)
+      : v128.bitselect(Lanes.f32(F_ONE), v128.bitselect(ss, cs, odd), tiny);
     // radius * t is one float32 product; + 0 turns -0 into +0, as torch's `* std + mean` does
     const cosProduct = f32x4.add(f32x4.mul(radius, cosf), Lanes.f32(F_ZERO));
     const sinProduct = f32x4.add(f32x4.mul(radius, sinf), Lanes.f32(F_ZERO));
@@ -792,9 +817,6 @@ class GlibcBlock {
 // With relaxed SIMD, `f64x2.relaxed_madd` is glibc's fused double multiply-add (where the engine fuses
 // it, as checked before this build is picked), so the glibc flavor computes each of glibcFloat.ts's
 // `...Emulated` evaluations exactly: every lane is decided, with no error bound and no slow path.
-// pi / 2 in full (glibcFloat.ts's HPI) for the fused reduction.
-const G_K: usize = !ASC_FEATURE_RELAXED_SIMD ? 0 : memory.data<f64>([1.5707963267948966]);
-const G_HPI: usize = 0;
 
 class GlibcFused {
   @inline static madd(a: v128, b: v128, c: v128): v128 {
@@ -803,14 +825,13 @@ class GlibcFused {
 
   /** __logf_fma for two lanes (z, k doubles; ia, ib table indices), rounded to float32 in lanes 0, 1. */
   @inline static logf2(z: v128, k: v128, ia: i32, ib: i32): v128 {
-    const ta = LOGF_TABLE + ((<usize>ia) << 5);
-    const tb = LOGF_TABLE + ((<usize>ib) << 5);
-    const a = v128.load(ta);
-    const b = v128.load(tb);
-    const logc = i64x2.shuffle(v128.load(ta, 16), v128.load(tb, 16), 0, 2);
+    // ia and ib are byte offsets of the rows, and the table's address the loads' constant offset
+    const a = v128.load(<usize>ia, LOGF_TABLE);
+    const b = v128.load(<usize>ib, LOGF_TABLE);
+    const logc = i64x2.shuffle(v128.load(<usize>ia, LOGF_TABLE + 16), v128.load(<usize>ib, LOGF_TABLE + 16), 0, 2);
     // invc = invc_hi + invc_lo, exactly (the split's sum)
     const invc = f64x2.add(i64x2.shuffle(a, b, 0, 2), i64x2.shuffle(a, b, 1, 3));
-    const r = GlibcFused.madd(z, invc, f64x2.neg(Lanes.d(D_ONE)));
+    const r = GlibcFused.madd(z, invc, v128.load64_splat(G_K + G_MINUS_ONE));
     const y0 = GlibcFused.madd(k, Lanes.d(D_LN2), logc);
     const r2 = f64x2.mul(r, r);
     const p = GlibcFused.madd(r, Lanes.d(D_A1), Lanes.d(D_A2));
@@ -821,7 +842,7 @@ class GlibcFused {
 
   /** x = fma(-n, pi/2, theta) for two lanes. */
   @inline static reduce2(theta: v128, n: v128): v128 {
-    return GlibcFused.madd(f64x2.neg(n), v128.load64_splat(G_K + G_HPI), theta);
+    return GlibcFused.madd(n, v128.load64_splat(G_K + G_MINUS_HPI), theta);
   }
 
   /** glibc's fused sin polynomial of x, two lanes (doubles). */
@@ -981,7 +1002,7 @@ const R_K: usize = !ASC_FEATURE_RELAXED_SIMD ? 0 : memory.data<f32>([
   0.14249323308467865, -0.16668057441711426, 0.2000071406364441, -0.24999994039535522, 0.3333333134651184,
   -0.00021219444170128554, 0.693359375, 0.5, -0.78515625, -0.00024187564849853516, -3.774895063202166e-8,
   -0.00019515295571181923, 0.008332161232829094, -0.16666655242443085,
-  0.0000244331567955669, -0.0013887316454201937, 0.04166664555668831, 1.2732394933700562, 6.2831854820251465, 1,
+  0.0000244331567955669, -0.0013887316454201937, 0.04166664555668831, 1.2732394933700562, 6.2831854820251465, 1, -0.5,
 ]);
 
 // The fused multiply-add probe's operands: a = 1 + 2^-12 and c = -(1 + 2^-11) in float32, a = 1 + 2^-27
@@ -1057,8 +1078,11 @@ class Fused {
 
   /** The angle half of four lanes j .. j + 3 of the block at `p`: sincos of 2pi u2, times `radius`, stored. */
   @inline static trig(p: usize, radius: v128): void {
+    // Cheaper forms with the same bits: relaxed_trunc (one cvttps2dq; theta 4/pi lies in [0, 8)), z times
+    // -0.5 for the negated z 0.5, an andnot for the cosine's sign, and blends for the swaps (all-ones or
+    // all-zeros masks): 2-4 % faster in one process (with two instances of each build).
     const theta = f32x4.mul(Fused.k(AVX_TWO_PI), v128.load(p, 32));
-    const octant = v128.and(i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.mul(theta, Fused.k(AVX_FOPI))), Lanes.i32(N_ONE)), Lanes.i32(N_NOT_ONE));
+    const octant = v128.and(i32x4.add(i32x4.relaxed_trunc_f32x4_s(f32x4.mul(theta, Fused.k(AVX_FOPI))), Lanes.i32(N_ONE)), Lanes.i32(N_NOT_ONE));
     const n = f32x4.convert_i32x4_s(octant);
     let x = Fused.madd(n, Fused.k(AVX_MINUS_DP1), theta);
     x = Fused.madd(n, Fused.k(AVX_MINUS_DP2), x);
@@ -1070,13 +1094,13 @@ class Fused {
     s = Fused.madd(s, z, Fused.k(AVX_SIN + 2));
     c = f32x4.mul(c, z);
     s = f32x4.mul(s, z);
-    c = Fused.madd(c, z, f32x4.neg(f32x4.mul(z, Fused.k(AVX_HALF))));
+    c = Fused.madd(c, z, f32x4.mul(z, Fused.k(AVX_MINUS_HALF)));
     s = Fused.madd(s, x, x);
     c = f32x4.add(c, Fused.k(AVX_ONE));
     const swap = i32x4.shr_s(i32x4.shl(octant, 30), 31);
     const sign = Lanes.i32(N_SIGN);
-    const sine = v128.xor(v128.bitselect(c, s, swap), v128.and(i32x4.shl(octant, 29), sign));
-    const cosine = v128.xor(v128.bitselect(s, c, swap), v128.and(i32x4.shl(v128.not(i32x4.sub(octant, Lanes.i32(N_TWO))), 29), sign));
+    const sine = v128.xor(i32x4.relaxed_laneselect(c, s, swap), v128.and(i32x4.shl(octant, 29), sign));
+    const cosine = v128.xor(i32x4.relaxed_laneselect(s, c, swap), v128.andnot(sign, i32x4.shl(i32x4.sub(octant, Lanes.i32(N_TWO)), 29)));
     v128.store(p, f32x4.add(f32x4.mul(radius, cosine), Lanes.f32(F_ZERO)));
     v128.store(p, f32x4.add(f32x4.mul(radius, sine), Lanes.f32(F_ZERO)), 32);
   }
