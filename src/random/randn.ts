@@ -85,9 +85,10 @@ const fillBlocks = (out: Float32Array, source: GeneratorValue): GeneratorValue =
  *
  * Speed (65 536 samples into an ordinary array, Node 20 on a shared 2-core x86 machine, best of 9): about
  * 36-38 ns per sample on the JavaScript backend for either flavor; on the WebAssembly one 10 ns
- * ('avx2') and 8 ns ('default'/'avx512') with the SIMD build, 3.8 and 6.3 ns with the relaxed-SIMD
- * build (see `wasmBuild`). torch.randn takes about 4 ns per sample here with its AVX2 kernel and 12 ns
- * with its scalar one (docs/benchmarks.md).
+ * ('avx2') and 8 ns ('default'/'avx512') with the SIMD build, 3.1 and 4.1 ns with the relaxed-SIMD
+ * build (see `wasmBuild`; the medians of those nine rounds ran 3.1-4.3 and 4.1-6.3 ns, as this machine
+ * is shared). torch.randn takes about 4 ns per sample here with its AVX2 kernel and 12 ns with its
+ * scalar one (docs/benchmarks.md).
  *
  * @example
  * ```ts
