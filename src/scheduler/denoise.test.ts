@@ -25,8 +25,10 @@ import { setTimesteps } from './setTimesteps.js';
 import { step } from './step.js';
 
 // The kernels as they are, with each loop workspace's release counted, so that the tests can see that a
-// loop frees what it took on every way out (mock-prefixed: jest.mock's factory may name it).
+// loop frees what it took on every way out, and each Box-Muller draw (n >= 16) counted, so that they can
+// see when a loop draws (mock-prefixed: jest.mock's factory may name them).
 const mockWorkspaces = { taken: 0, released: 0 };
+const mockDraws = { count: 0 };
 jest.mock('../kernels/select.js', () => {
   const actual = jest.requireActual('../kernels/select.js');
   return {
@@ -35,6 +37,7 @@ jest.mock('../kernels/select.js', () => {
       const kernels = actual.activeKernels();
       return {
         ...kernels,
+        normalBlocks: (...args: Parameters<typeof kernels.normalBlocks>) => (mockDraws.count++, kernels.normalBlocks(...args)),
         workspace: (shape: ReadonlyArray<number>) => {
           const work = kernels.workspace(shape);
           mockWorkspaces.taken++;
@@ -187,6 +190,25 @@ describe('denoise', () => {
     const async_ = unwrap(r);
     expect(Array.from(async_.sample.data)).toEqual(Array.from(sync.sample.data));
     expect(events).toEqual([800, 600, 400, 200, 0]);
+  });
+
+  it("denoiseAsync draws each step's noise after calling the model and before its output arrives", async () => {
+    // what the model sees at its call and again once it resumes after its first await: the draws between
+    const drawnWhilePending: Array<readonly [number, number]> = [];
+    const r = await denoiseAsync(
+      s,
+      async (x, t) => {
+        const atCall = mockDraws.count;
+        await Promise.resolve();
+        drawnWhilePending.push([t, mockDraws.count - atCall]);
+        return model(x, t);
+      },
+      deterministicTensor(),
+      { generator: torchGenerator(7) },
+    );
+    expect(Array.from(unwrap(r).sample.data)).toEqual(Array.from(unwrap(denoise(s, model, deterministicTensor(), { generator: torchGenerator(7) })).sample.data));
+    // one draw of the whole sample (768 values, one generator) for each step with t > 0, none at t = 0
+    expect(drawnWhilePending).toEqual([[800, 1], [600, 1], [400, 1], [200, 1], [0, 0]]);
   });
 
   it('gives onStep previews: each event\'s predOriginalSample is step()\'s x0 for that step, kept unchanged to the end', () => {

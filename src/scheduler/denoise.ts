@@ -176,17 +176,30 @@ interface LoopState {
 }
 
 /**
- * One iteration: the model output checked, the noise drawn into the workspace when the step adds it,
- * one pass stepping the workspace's sample in place; then snapshots, the next model input and
+ * Step `index`'s noise drawn into the workspace where the step adds noise (diffusers draws
+ * randn(sample.shape) exactly then); returns the generator after it. It does not depend on the model's
+ * output, so the async loop draws it while the model runs.
+ */
+const drawStepNoise = (p: SamplingPlan, work: Workspace, index: number, generator: NoiseSource | undefined): NoiseSource | undefined =>
+  (p.steps[index] as PlannedStep).coefficients.addsNoise
+    ? drawNoiseInto(work.noise.data, generator as NoiseSource, work.noise.shape[0] as number, () => true)
+    : generator;
+
+/**
+ * One iteration once its noise is drawn (`generator` is the generator after it): the model output
+ * checked, one pass stepping the workspace's sample in place; then snapshots, the next model input and
  * onStep's tensors, are handed out.
  */
-const advance = (p: SamplingPlan, work: Workspace, state: LoopState, index: number, modelOutput: unknown): E.Either<SchedulerError, LoopState> => {
+const advance = (
+  p: SamplingPlan,
+  work: Workspace,
+  index: number,
+  modelOutput: unknown,
+  generator: NoiseSource | undefined,
+): E.Either<SchedulerError, LoopState> => {
   const { timestep, coefficients } = p.steps[index] as PlannedStep;
   const checked = checkModelOutput(modelOutput, work.sample.shape, p.options);
   if (E.isLeft(checked)) return checked;
-  let generator = state.generator;
-  // diffusers draws randn(sample.shape) exactly when the step adds noise
-  if (coefficients.addsNoise) generator = drawNoiseInto(work.noise.data, generator as NoiseSource, work.noise.shape[0] as number, () => true);
   const [prediction, variance] = checked.right;
   // the workspace is contiguous; only the model's output may need a contiguous copy
   runPosterior(
@@ -263,7 +276,7 @@ export const denoise = <G extends Generators = TorchGenerator>(
       const output = model(state.input, (p.steps[i] as PlannedStep).timestep);
       const after = abortedAt(p, i, 'at the model output of');
       if (after !== null) return E.left(after);
-      const next = advance(p, work, state, i, output);
+      const next = advance(p, work, i, output, drawStepNoise(p, work, i, state.generator));
       if (E.isLeft(next)) return next;
       state = next.right;
     }
@@ -276,7 +289,9 @@ export const denoise = <G extends Generators = TorchGenerator>(
 /**
  * {@link denoise} for a model that returns a Promise (an ONNX Runtime session, a worker, a GPU queue):
  * awaits each prediction in turn. Gives exactly the numbers of `denoise` for the same model, with the
- * same checks and the same memory.
+ * same checks and the same memory. Each step's noise, which does not depend on the model's output, is
+ * drawn right after the model is called and before its promise is awaited, so that it overlaps a
+ * model that runs off this thread (the draws come in denoise's order, from the same generators).
  *
  * Cancelling: with `options.signal` (an `AbortController`'s, or `AbortSignal.timeout(ms)`), the loop
  * checks the signal before each model call and again when the output arrives; once it is aborted the
@@ -307,11 +322,14 @@ export const denoiseAsync = async <G extends Generators = TorchGenerator>(
     for (let i = 0; i < p.steps.length; i++) {
       const before = abortedAt(p, i, 'before');
       if (before !== null) return E.left(before);
-      const output = await model(state.input, (p.steps[i] as PlannedStep).timestep);
+      const pending = model(state.input, (p.steps[i] as PlannedStep).timestep);
+      // the step's noise, drawn while a model that runs off this thread works (the draw order is denoise's)
+      const generator = drawStepNoise(p, work, i, state.generator);
+      const output = await pending;
       // the signal may have been aborted while the model ran: its output is dropped
       const after = abortedAt(p, i, 'at the model output of');
       if (after !== null) return E.left(after);
-      const next = advance(p, work, state, i, output);
+      const next = advance(p, work, i, output, generator);
       if (E.isLeft(next)) return next;
       state = next.right;
     }
