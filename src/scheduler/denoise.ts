@@ -237,10 +237,10 @@ const result = <G extends Generators>(state: LoopState): DenoiseResult<G> =>
  *
  * Checked once, before the model is first called: the scheduler, the model (a function), xT, the
  * options, every step's coefficients (epsilon prediction at zero terminal SNR is refused here) and
- * that a generator is given when a step adds noise. Then each iteration checks the model output,
- * draws the noise and runs one pass; the first error stops the loop and is returned. An aborted
- * `options.signal` (aborted by `onStep` or the model, here) stops it at the next step boundary with
- * an `Aborted` error.
+ * that a generator is given when a step adds noise. Then each iteration draws its noise (where the
+ * step adds noise), checks the model output and runs one pass; the first error stops the loop and is
+ * returned. An aborted `options.signal` (aborted by `onStep` or the model, here) stops it at the
+ * next step boundary with an `Aborted` error.
  *
  * Previews: `onStep` gets each step's `predOriginalSample` (the predicted x0, clipped or thresholded
  * as configured) and `prevSample`, new tensors that the loop never writes again.
