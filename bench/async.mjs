@@ -8,7 +8,8 @@
 //        ASYNC_MS sets the model's time per call, 2 by default)
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { libraryUrl } from './setup.mjs';
+import { median } from './report.mjs';
+import { libraryUrl, rightOf } from './setup.mjs';
 
 const lib = await import(libraryUrl());
 const STEPS = 50;
@@ -34,15 +35,10 @@ const offThread = () => new Promise((resolve) => {
   worker.postMessage(id);
 });
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const perStep = async (run) => {
   const t0 = performance.now();
   await run();
   return (performance.now() - t0) / STEPS;
-};
-const rightOf = (e) => {
-  if (e._tag !== 'Right') throw new Error(e.left.message);
-  return e.right;
 };
 
 console.log(`| elements | model alone | denoiseAsync | its overhead | denoise, identity model (the scheduler's work) |`);
