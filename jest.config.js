@@ -3,8 +3,9 @@
 //
 // `npm test` runs the unit, properties and cli projects once, on the default backend (WebAssembly on
 // Node), then the `backend` project on the JavaScript kernels: the suites whose numbers depend on which
-// kernels run (the noise, the step, the loops, the CSP run), asserted against the fixtures again, and
-// the bad-inputs table (src/badInputs), whose every row must hold on both backends. The
+// kernels run (the noise, the step, the loops, the CSP run), asserted against the fixtures again, the
+// bad-inputs table (src/badInputs), whose every row must hold on both backends, and the checks that
+// every output over unfilled memory is written in full (src/tensor/unfilled.ts). The
 // suites of src/kernels and src/wasm switch backends themselves (src/kernels/crossBackend.test.ts
 // asserts identical bits on both), so they need no second pass.
 const shared = {
@@ -30,6 +31,8 @@ export default {
         '<rootDir>/src/badInputs/**/*.test.ts',
         '<rootDir>/property-tests/random.test.ts',
         '<rootDir>/property-tests/step.test.ts',
+        '<rootDir>/src/tensor/unfilled.test.ts',
+        '<rootDir>/property-tests/unfilled.test.ts',
       ],
     },
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.test.ts'] },

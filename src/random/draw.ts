@@ -1,6 +1,6 @@
 /**
  * The shared boundary of `tryRand` and `tryRandn`: validate the generator and the shape, allocate the
- * tensor, fill it with a kernel.
+ * tensor (src/tensor/unfilled.ts: the kernel writes all of it), fill it with a kernel.
  *
  * @internal
  * @module
@@ -9,6 +9,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { SchedulerException, schedulerError, type SchedulerError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { tensor } from '../tensor/view.js';
+import { unfilledFloat32 } from '../tensor/unfilled.js';
 import { isGeneratorValue, notAGenerator, type GeneratorValue, type TorchGenerator } from './generator.js';
 import { checkShape } from '../tensor/shape.js';
 
@@ -35,7 +36,8 @@ export const drawTensor = (
   if (!isGeneratorValue(g)) return E.left(notAGenerator('g', g));
   const checked = checkShape(shape);
   if (E.isLeft(checked)) return checked;
-  const data = new Float32Array(checked.right.numel);
+  // every element is drawn, so the new array need not be zero-filled first
+  const data = unfilledFloat32(checked.right.numel);
   const next = fill(data, g);
   return E.right(Object.freeze([tensor(data, checked.right.shape), next] as const));
 };

@@ -11,6 +11,7 @@ import { planOf, runPosterior, type PassPlan } from '../step/posteriorPass.js';
 import { checkModelOutput, contiguousItems } from '../step/posteriorStepInto.js';
 import type { PosteriorCoefficients, StepOptions } from '../step/types.js';
 import { checkTensor, copyStrided, tensor, type Tensor } from '../tensor/index.js';
+import { unfilledFloat32 } from '../tensor/unfilled.js';
 import { isDDPMScheduler, notAScheduler, type DDPMScheduler } from './scheduler.js';
 import { schedulerStepOptions } from './step.js';
 
@@ -164,10 +165,15 @@ const abortedAt = (p: SamplingPlan, index: number, when: string): SchedulerError
 
 /**
  * A new ordinary tensor with the values of a contiguous one (the workspace's, in WASM memory on that
- * backend): one slice, a new array and one copy. (The arena's tensors begin half a page past a page
- * boundary, so that this copy does not alias the new array; src/wasm/allocTensor.ts.)
+ * backend): a new array, not zero-filled where the runtime allows (src/tensor/unfilled.ts), and one
+ * copy that writes all of it. (The arena's tensors begin half a page past a page boundary, so that this
+ * copy does not alias the new array; src/wasm/allocTensor.ts.)
  */
-const snapshot = (t: Tensor): Tensor => tensor(t.data.slice(t.offset, t.offset + t.size), t.shape);
+const snapshot = (t: Tensor): Tensor => {
+  const data = unfilledFloat32(t.size);
+  data.set(t.data.subarray(t.offset, t.offset + t.size));
+  return tensor(data, t.shape);
+};
 
 /** Where a loop is between two model calls: the model's next input (the caller's xT, then snapshots) and the generator. */
 interface LoopState {

@@ -4,6 +4,7 @@ import type { TorchGenerator } from '../random/index.js';
 import { DEFAULT_CPU_CAPABILITY } from '../cpuCapability.js';
 import { checkGenerators, drawNoiseInto, type Generators } from './noiseSource.js';
 import { allocate, checkTensor, type Tensor } from '../tensor/index.js';
+import { unfilledTensor } from '../tensor/unfilled.js';
 import { checkObject, checkStepOptions, checkTable, checkThresholdIn } from './checks.js';
 import { checkTimestepPair, coefficientsOf } from './posteriorCoefficients.js';
 import { planOf, type PassPlan } from './posteriorPass.js';
@@ -173,7 +174,8 @@ export const stepWith = <G extends Generators>(
     }
   }
   const [prediction, variance] = model.right;
-  const out = { prevSample: allocate(shape), predOriginalSample: allocate(shape) };
+  // the pass writes every element of both outputs
+  const out = { prevSample: unfilledTensor(shape), predOriginalSample: unfilledTensor(shape) };
   runChecked(out, { prediction, variance, sample, noise }, coefficients, plan);
   return E.right(Object.freeze(generator === undefined ? out : { ...out, generator: generator as Advanced<G> }));
 };

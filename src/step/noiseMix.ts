@@ -1,10 +1,11 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { SchedulerError } from '../errors.js';
-import { allocate, checkShape, checkTensor, contiguousCopy, isContiguous, type Tensor } from '../tensor/index.js';
+import { checkShape, checkTensor, contiguousCopy, isContiguous, type Tensor } from '../tensor/index.js';
 import { perItem } from './timesteps.js';
 import type { Table } from './types.js';
 import { roundingOf } from '../kernels/posteriorElement.js';
 import { andThen } from '../validation.js';
+import { unfilledTensor } from '../tensor/unfilled.js';
 
 /**
  * `out = sqrt(alphaBar_t) * a + sign * sqrt(1 - alphaBar_t) * b` per batch item, after checking the
@@ -34,7 +35,8 @@ export const mixByTimestep = (
   const r = roundingOf(float32);
   const x = isContiguous(aE.right, 1) ? aE.right : contiguousCopy(aE.right);
   const y = isContiguous(bE.right, 1) ? bE.right : contiguousCopy(bE.right);
-  const out = allocate(shape);
+  // the loop below writes every element of every item
+  const out = unfilledTensor(shape);
   let len = 1;
   for (let d = 1; d < shape.length; d++) len *= shape[d] as number;
   const xd = x.data;

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { SchedulerError } from '../errors.js';
-import { allocate } from '../tensor/index.js';
+import { unfilledTensor } from '../tensor/unfilled.js';
 import { checkPosterior, planFor, runChecked } from './posteriorStepInto.js';
 import type { PosteriorCoefficients, PosteriorInputs, PosteriorOutput, StepOptions } from './types.js';
 
@@ -23,6 +23,7 @@ export const posteriorStep = (
   const checked = checkPosterior(inputs, coefficients, options);
   if (E.isLeft(checked)) return checked;
   const shape = checked.right.sample.shape;
-  const out = { prevSample: allocate(shape), predOriginalSample: allocate(shape) };
+  // the pass writes every element of both outputs
+  const out = { prevSample: unfilledTensor(shape), predOriginalSample: unfilledTensor(shape) };
   return E.right(Object.freeze(runChecked(out, checked.right, coefficients, planFor(coefficients, options))));
 };
