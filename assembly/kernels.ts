@@ -373,25 +373,33 @@ const K_LOW24: usize = 20;
 
 // Four lanes of the twist and of the tempering, and the integer table (static methods, so that
 // @inline is valid TypeScript syntax for the linter, as for Float32Pass).
+//
+// The constants are loaded once per call, before the loops, and passed in: V8 (TurboFan) does not move
+// a load out of a loop, so a splat loaded inside one was a broadcast from memory per use in every
+// iteration; loaded before it, the splats stay in registers (read off V8's code with --print-wasm-code).
+// The uniforms, regenerations included, ran 18-20 % faster (1.27-1.41 against 1.06-1.13 ns per word,
+// three instances of each build in one process, twice).
 class MtVector {
   @inline static splat32(offset: usize): v128 {
     return v128.load32_splat(I32_K + offset);
   }
 
-  @inline static twist4(current: v128, next: v128, far: v128): v128 {
-    const y = v128.or(v128.and(current, MtVector.splat32(K_UPPER)), v128.and(next, MtVector.splat32(K_LOWER)));
+  /** The twist of four words; upper, lower and matrix are the splats of K_UPPER, K_LOWER and K_MATRIX. */
+  @inline static twist4(current: v128, next: v128, far: v128, upper: v128, lower: v128, matrix: v128): v128 {
+    const y = v128.or(v128.and(current, upper), v128.and(next, lower));
     // all ones where y is odd: bit 0 shifted to the sign, then spread by an arithmetic shift
     const odd = i32x4.shr_s(i32x4.shl(y, 31), 31);
-    return v128.xor(v128.xor(far, i32x4.shr_u(y, 1)), v128.and(odd, MtVector.splat32(K_MATRIX)));
+    return v128.xor(v128.xor(far, i32x4.shr_u(y, 1)), v128.and(odd, matrix));
   }
 
-  @inline static uniform4(word: v128): v128 {
+  /** Four uniforms; temperB, temperC and low24 are the splats of K_TEMPER_B, K_TEMPER_C, K_LOW24, scale of 2^-24. */
+  @inline static uniform4(word: v128, temperB: v128, temperC: v128, low24: v128, scale: v128): v128 {
     // The MT19937 tempering, then the low 24 bits times 2^-24: exactly PyTorch's float32 uniform.
     let y = v128.xor(word, i32x4.shr_u(word, 11));
-    y = v128.xor(y, v128.and(i32x4.shl(y, 7), MtVector.splat32(K_TEMPER_B)));
-    y = v128.xor(y, v128.and(i32x4.shl(y, 15), MtVector.splat32(K_TEMPER_C)));
+    y = v128.xor(y, v128.and(i32x4.shl(y, 7), temperB));
+    y = v128.xor(y, v128.and(i32x4.shl(y, 15), temperC));
     y = v128.xor(y, i32x4.shr_u(y, 18));
-    return f32x4.mul(f32x4.convert_i32x4_s(v128.and(y, MtVector.splat32(K_LOW24))), v128.load32_splat(F32_K + F_TWO_M24));
+    return f32x4.mul(f32x4.convert_i32x4_s(v128.and(y, low24)), scale);
   }
 }
 
@@ -402,11 +410,14 @@ function twist(current: u32, next: u32, far: u32): u32 {
 
 /** Regenerates the 624 words at `state` in place, four at a time where the recurrence allows it. */
 export function mtRegenerate(state: usize): void {
+  const upper = MtVector.splat32(K_UPPER);
+  const lower = MtVector.splat32(K_LOWER);
+  const matrix = MtVector.splat32(K_MATRIX);
   let i = 0;
   // Words i + 397 are still old for i < 227; four lanes read words i .. i + 4, none written yet.
   for (; i + 4 <= MT_N - MT_M; i += 4) {
     const a = state + ((<usize>i) << 2);
-    v128.store(a, MtVector.twist4(v128.load(a), v128.load(a + 4), v128.load(a + (<usize>MT_M << 2))));
+    v128.store(a, MtVector.twist4(v128.load(a), v128.load(a + 4), v128.load(a + (<usize>MT_M << 2)), upper, lower, matrix));
   }
   for (; i < MT_N - MT_M; i++) {
     const a = state + ((<usize>i) << 2);
@@ -415,7 +426,7 @@ export function mtRegenerate(state: usize): void {
   // From 227 on, word i - 227 is already new; it lies 227 words behind, far outside a 4-lane group.
   for (; i + 4 <= MT_N - 1; i += 4) {
     const a = state + ((<usize>i) << 2);
-    v128.store(a, MtVector.twist4(v128.load(a), v128.load(a + 4), v128.load(a - (<usize>(MT_N - MT_M) << 2))));
+    v128.store(a, MtVector.twist4(v128.load(a), v128.load(a + 4), v128.load(a - (<usize>(MT_N - MT_M) << 2)), upper, lower, matrix));
   }
   for (; i < MT_N - 1; i++) {
     const a = state + ((<usize>i) << 2);
@@ -461,6 +472,10 @@ function uniform1(word: u32): f32 {
 
 /** Writes `count` float32 uniforms in [0, 1) to `out`; returns the new index. */
 export function mtUniforms(out: usize, count: i32, state: usize, index: i32): i32 {
+  const temperB = MtVector.splat32(K_TEMPER_B);
+  const temperC = MtVector.splat32(K_TEMPER_C);
+  const low24 = MtVector.splat32(K_LOW24);
+  const scale = v128.load32_splat(F32_K + F_TWO_M24);
   let at = index;
   let written = 0;
   while (written < count) {
@@ -475,7 +490,7 @@ export function mtUniforms(out: usize, count: i32, state: usize, index: i32): i3
     let dst = out + ((<usize>written) << 2);
     let k = written;
     for (; k + 4 <= end; k += 4) {
-      v128.store(dst, MtVector.uniform4(v128.load(src)));
+      v128.store(dst, MtVector.uniform4(v128.load(src), temperB, temperC, low24, scale));
       src += 16;
       dst += 16;
     }
@@ -716,36 +731,23 @@ class GlibcBlock {
    * Four lanes j .. j + 3 of a glibc-flavor block at `p` (u1 from p, u2 from p + 32) into glibcCos and
    * glibcSin, without storing; returns all ones in the lanes whose logf, sinf or cosf fast path cannot
    * decide (glibcFloat.ts's test `fround(v - E) === fround(v + E)` fails: its slow path would run). The
-   * relaxed build evaluates glibc's fused operations fused (GlibcFused), decides every lane and stores
-   * the four lanes in place (slots j and j + 8).
+   * SIMD build's quad; the relaxed build's is glibcFusedBlocks's loop body.
    */
   @inline static quad(p: usize): v128 {
     // logf(u1), u1 = 1 - u in [2^-24, 1] (normal): glibcFloat.ts's split of the bits ix
     const ix = f32x4.sub(Lanes.f32(F_ONE), v128.load(p));
     const tmp = i32x4.sub(ix, Lanes.i32(N_LOGF_OFF));
-    // the table index; in the relaxed build its row's byte offset, which the loads take with the
-    // table's address as their constant offset (no shift and add per lane)
-    const index = ASC_FEATURE_RELAXED_SIMD
-      ? v128.and(i32x4.shr_u(tmp, 14), v128.load32_splat(G_I + G_ROW_BYTES))
-      : v128.and(i32x4.shr_u(tmp, 19), Lanes.i32(N_FIFTEEN));
+    const index = v128.and(i32x4.shr_u(tmp, 19), Lanes.i32(N_FIFTEEN));
     const k = i32x4.shr_s(tmp, 23);
     const z = i32x4.sub(ix, v128.and(tmp, Lanes.i32(N_EXPONENT)));
     const zl = f64x2.promote_low_f32x4(z);
     const zh = f64x2.promote_low_f32x4(Lanes.upper(z));
     const kl = f64x2.convert_low_i32x4_s(k);
     const kh = f64x2.convert_low_i32x4_s(Lanes.upper(k));
-    let log: v128;
-    let bad = i32x4.splat(0);
-    if (ASC_FEATURE_RELAXED_SIMD) {
-      const la = GlibcFused.logf2(zl, kl, i32x4.extract_lane(index, 0), i32x4.extract_lane(index, 1));
-      const lb = GlibcFused.logf2(zh, kh, i32x4.extract_lane(index, 2), i32x4.extract_lane(index, 3));
-      log = i64x2.shuffle(la, lb, 0, 2);
-    } else {
-      const la = Glibc.logf2(zl, kl, i32x4.extract_lane(index, 0), i32x4.extract_lane(index, 1));
-      const lb = Glibc.logf2(zh, kh, i32x4.extract_lane(index, 2), i32x4.extract_lane(index, 3));
-      log = i32x4.shuffle(la, lb, 0, 1, 4, 5);
-      bad = i32x4.ne(log, i32x4.shuffle(la, lb, 2, 3, 6, 7));
-    }
+    const la = Glibc.logf2(zl, kl, i32x4.extract_lane(index, 0), i32x4.extract_lane(index, 1));
+    const lb = Glibc.logf2(zh, kh, i32x4.extract_lane(index, 2), i32x4.extract_lane(index, 3));
+    const log = i32x4.shuffle(la, lb, 0, 1, 4, 5);
+    let bad = i32x4.ne(log, i32x4.shuffle(la, lb, 2, 3, 6, 7));
     // -2 logf is exact; the float32 square root is the double one rounded once (sqrtf)
     const radius = f32x4.sqrt(f32x4.mul(Lanes.f32(F_MINUS_TWO), log));
 
@@ -755,61 +757,33 @@ class GlibcBlock {
     const tl = low64(theta);
     const th = high64(theta);
     // n = ((int)(theta 2/pi 2^24) + 2^23) >> 24, glibc's rounding of theta 2/pi (0 for theta < 0.75)
-    // (relaxed_trunc is the one instruction cvttpd2dq: exact here, where every product lies in [0, 2^27))
-    const truncated = ASC_FEATURE_RELAXED_SIMD
-      ? i32x4.shuffle(
-        i32x4.relaxed_trunc_f64x2_s_zero(f64x2.mul(tl, Lanes.d(D_HPI_INV))), i32x4.relaxed_trunc_f64x2_s_zero(f64x2.mul(th, Lanes.d(D_HPI_INV))), 0, 1, 4, 5,
-      )
-      : i32x4.shuffle(
-        i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(tl, Lanes.d(D_HPI_INV))), i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(th, Lanes.d(D_HPI_INV))), 0, 1, 4, 5,
-      );
+    const truncated = i32x4.shuffle(
+      i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(tl, Lanes.d(D_HPI_INV))), i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(th, Lanes.d(D_HPI_INV))), 0, 1, 4, 5,
+    );
     const n = i32x4.shr_s(i32x4.add(truncated, Lanes.i32(N_HALF_2_24)), 24);
     // theta < 2^-12 (top bits below 0x398): sinf = theta and cosf = 1 without the polynomials
-    // (theta >= +0, so its bits compare as signed integers too: one instruction where unsigned takes four)
-    const tiny = ASC_FEATURE_RELAXED_SIMD ? i32x4.lt_s(theta, Lanes.i32(N_TINY)) : i32x4.lt_u(theta, Lanes.i32(N_TINY));
-    let s: v128;
-    let c: v128;
-    if (ASC_FEATURE_RELAXED_SIMD) {
-      const xl = GlibcFused.reduce2(tl, f64x2.convert_low_i32x4_s(n));
-      const xh = GlibcFused.reduce2(th, f64x2.convert_low_i32x4_s(Lanes.upper(n)));
-      s = pack32(GlibcFused.sin2(xl), GlibcFused.sin2(xh));
-      c = pack32(GlibcFused.cos2(xl), GlibcFused.cos2(xh));
-    } else {
-      const xl = Glibc.reduce2(tl, f64x2.convert_low_i32x4_s(n));
-      const xh = Glibc.reduce2(th, f64x2.convert_low_i32x4_s(Lanes.upper(n)));
-      const sa = Glibc.sin2(xl);
-      const sb = Glibc.sin2(xh);
-      const ca = Glibc.cos2(xl);
-      const cb = Glibc.cos2(xh);
-      s = i32x4.shuffle(sa, sb, 0, 1, 4, 5);
-      c = i32x4.shuffle(ca, cb, 0, 1, 4, 5);
-      const trigBad = v128.or(i32x4.ne(s, i32x4.shuffle(sa, sb, 2, 3, 6, 7)), i32x4.ne(c, i32x4.shuffle(ca, cb, 2, 3, 6, 7)));
-      bad = v128.or(bad, v128.andnot(trigBad, tiny));
-    }
+    const tiny = i32x4.lt_u(theta, Lanes.i32(N_TINY));
+    const xl = Glibc.reduce2(tl, f64x2.convert_low_i32x4_s(n));
+    const xh = Glibc.reduce2(th, f64x2.convert_low_i32x4_s(Lanes.upper(n)));
+    const sa = Glibc.sin2(xl);
+    const sb = Glibc.sin2(xh);
+    const ca = Glibc.cos2(xl);
+    const cb = Glibc.cos2(xh);
+    const s = i32x4.shuffle(sa, sb, 0, 1, 4, 5);
+    const c = i32x4.shuffle(ca, cb, 0, 1, 4, 5);
+    const trigBad = v128.or(i32x4.ne(s, i32x4.shuffle(sa, sb, 2, 3, 6, 7)), i32x4.ne(c, i32x4.shuffle(ca, cb, 2, 3, 6, 7)));
+    bad = v128.or(bad, v128.andnot(trigBad, tiny));
     // Quadrant n: sinf is +-sin x (n even) or +-cos x (n odd), cosf the other; the cos polynomial is
-    // negated where n & 2, the sin polynomial where bit 0 xor bit 1 of n (glibc's sign table). Every
-    // mask is all ones or all zeros per lane, where relaxed_laneselect (one blend) is bitselect (three).
+    // negated where n & 2, the sin polynomial where bit 0 xor bit 1 of n (glibc's sign table).
     const odd = i32x4.shr_s(i32x4.shl(n, 31), 31);
     const sign = Lanes.i32(N_SIGN);
     const cs = v128.xor(c, v128.and(i32x4.shl(n, 30), sign));
     const ss = v128.xor(s, i32x4.shl(v128.xor(n, i32x4.shr_u(n, 1)), 31));
-    const sinf = ASC_FEATURE_RELAXED_SIMD
-      ? i32x4.relaxed_laneselect(theta, i32x4.relaxed_laneselect(cs, ss, odd), tiny)
-      : v128.bitselect(theta, v128.bitselect(cs, ss, odd), tiny);
-    const cosf = ASC_FEATURE_RELAXED_SIMD
-      ? i32x4.relaxed_laneselect(Lanes.f32(F_ONE), i32x4.relaxed_laneselect(ss, cs, odd), tiny)
-      : v128.bitselect(Lanes.f32(F_ONE), v128.bitselect(ss, cs, odd), tiny);
+    const sinf = v128.bitselect(theta, v128.bitselect(cs, ss, odd), tiny);
+    const cosf = v128.bitselect(Lanes.f32(F_ONE), v128.bitselect(ss, cs, odd), tiny);
     // radius * t is one float32 product; + 0 turns -0 into +0, as torch's `* std + mean` does
-    const cosProduct = f32x4.add(f32x4.mul(radius, cosf), Lanes.f32(F_ZERO));
-    const sinProduct = f32x4.add(f32x4.mul(radius, sinf), Lanes.f32(F_ZERO));
-    if (ASC_FEATURE_RELAXED_SIMD) {
-      // every lane decided: stored at once (through the globals it measured 6 % slower)
-      v128.store(p, cosProduct);
-      v128.store(p, sinProduct, 32);
-    } else {
-      glibcCos = cosProduct;
-      glibcSin = sinProduct;
-    }
+    glibcCos = f32x4.add(f32x4.mul(radius, cosf), Lanes.f32(F_ZERO));
+    glibcSin = f32x4.add(f32x4.mul(radius, sinf), Lanes.f32(F_ZERO));
     return bad;
   }
 }
@@ -817,53 +791,144 @@ class GlibcBlock {
 // With relaxed SIMD, `f64x2.relaxed_madd` is glibc's fused double multiply-add (where the engine fuses
 // it, as checked before this build is picked), so the glibc flavor computes each of glibcFloat.ts's
 // `...Emulated` evaluations exactly: every lane is decided, with no error bound and no slow path.
+// The constants come in as parameters, loaded once before glibcFusedBlocks's loop (see that function).
 
 class GlibcFused {
-  @inline static madd(a: v128, b: v128, c: v128): v128 {
-    return f64x2.relaxed_madd(a, b, c);
-  }
-
-  /** __logf_fma for two lanes (z, k doubles; ia, ib their table rows' byte offsets), rounded to float32 in lanes 0, 1. */
-  @inline static logf2(z: v128, k: v128, ia: i32, ib: i32): v128 {
+  /**
+   * __logf_fma for two lanes (z, k doubles; ia, ib their table rows' byte offsets), rounded to float32
+   * in lanes 0, 1; minusOne is -1 and ln2, a0 .. a2 logf's Ln2 and A0 .. A2, as double splats.
+   */
+  @inline static logf2(z: v128, k: v128, ia: i32, ib: i32, minusOne: v128, ln2: v128, a0: v128, a1: v128, a2: v128): v128 {
     // ia and ib are byte offsets of the rows, and the table's address the loads' constant offset
     const a = v128.load(<usize>ia, LOGF_TABLE);
     const b = v128.load(<usize>ib, LOGF_TABLE);
     const logc = i64x2.shuffle(v128.load(<usize>ia, LOGF_TABLE + 16), v128.load(<usize>ib, LOGF_TABLE + 16), 0, 2);
     // invc = invc_hi + invc_lo, exactly (the split's sum)
     const invc = f64x2.add(i64x2.shuffle(a, b, 0, 2), i64x2.shuffle(a, b, 1, 3));
-    const r = GlibcFused.madd(z, invc, v128.load64_splat(G_K + G_MINUS_ONE));
-    const y0 = GlibcFused.madd(k, Lanes.d(D_LN2), logc);
+    const r = f64x2.relaxed_madd(z, invc, minusOne);
+    const y0 = f64x2.relaxed_madd(k, ln2, logc);
     const r2 = f64x2.mul(r, r);
-    const p = GlibcFused.madd(r, Lanes.d(D_A1), Lanes.d(D_A2));
+    const p = f64x2.relaxed_madd(r, a1, a2);
     const t = f64x2.add(r, y0);
-    const q = GlibcFused.madd(r2, Lanes.d(D_A0), p);
-    return f32x4.demote_f64x2_zero(GlibcFused.madd(r2, q, t));
+    const q = f64x2.relaxed_madd(r2, a0, p);
+    return f32x4.demote_f64x2_zero(f64x2.relaxed_madd(r2, q, t));
   }
 
-  /** x = fma(-n, pi/2, theta) for two lanes. */
-  @inline static reduce2(theta: v128, n: v128): v128 {
-    return GlibcFused.madd(n, v128.load64_splat(G_K + G_MINUS_HPI), theta);
-  }
-
-  /** glibc's fused sin polynomial of x, two lanes (doubles). */
-  @inline static sin2(x: v128): v128 {
+  /** glibc's fused sin polynomial of x, two lanes (doubles); s1 .. s3 its coefficients as splats. */
+  @inline static sin2(x: v128, s1: v128, s2: v128, s3: v128): v128 {
     const x2 = f64x2.mul(x, x);
     const x3 = f64x2.mul(x, x2);
-    const s1 = GlibcFused.madd(x2, Lanes.d(D_S3), Lanes.d(D_S2));
+    const p = f64x2.relaxed_madd(x2, s3, s2);
     const x5 = f64x2.mul(x3, x2);
-    const s = GlibcFused.madd(x3, Lanes.d(D_S1), x);
-    return GlibcFused.madd(x5, s1, s);
+    const s = f64x2.relaxed_madd(x3, s1, x);
+    return f64x2.relaxed_madd(x5, p, s);
   }
 
-  /** glibc's fused cos polynomial of x, two lanes (doubles). */
-  @inline static cos2(x: v128): v128 {
+  /** glibc's fused cos polynomial of x, two lanes (doubles); c1 .. c4 its coefficients and one 1, as splats. */
+  @inline static cos2(x: v128, c1: v128, c2: v128, c3: v128, c4: v128, one: v128): v128 {
     const x2 = f64x2.mul(x, x);
     const x4 = f64x2.mul(x2, x2);
-    const c1 = GlibcFused.madd(x2, Lanes.d(D_C1), Lanes.d(D_ONE));
-    const c2 = GlibcFused.madd(x2, Lanes.d(D_C4), Lanes.d(D_C3));
+    const p1 = f64x2.relaxed_madd(x2, c1, one);
+    const p2 = f64x2.relaxed_madd(x2, c4, c3);
     const x6 = f64x2.mul(x2, x4);
-    const c = GlibcFused.madd(x4, Lanes.d(D_C2), c1);
-    return GlibcFused.madd(x6, c2, c);
+    const c = f64x2.relaxed_madd(x4, c2, p1);
+    return f64x2.relaxed_madd(x6, p2, c);
+  }
+}
+
+/**
+ * The relaxed build's glibc flavor over `blocks` blocks of 16 at `out`, in place, one quad (four lanes
+ * j .. j + 3: u1 from p, u2 from p + 32) per iteration, every lane decided and stored.
+ *
+ * Every constant is loaded once, before the loop. Loaded inside it (as the SIMD build's quad does),
+ * V8 (TurboFan) emits the loads together, ahead of the arithmetic that uses them (they are ordered on
+ * its effect chain, which it does not hoist out of loops), then spills many and reloads them from the
+ * stack; loaded before the loop, each is a register or a spill slot written once. Read off V8's code
+ * with --print-wasm-code, per quad: 213 instructions against 237, no constant loads against 25, 17
+ * stores to the stack against 30 (42 loads from it against 30). The draw, uniforms included, ran 7-13 %
+ * faster (three instances of each build interleaved in one process, in four of five runs; the fifth
+ * within its noise).
+ */
+function glibcFusedBlocks(out: usize, blocks: i32): void {
+  // float32 and integer splats
+  const one32 = Lanes.f32(F_ONE);
+  const minusTwo = Lanes.f32(F_MINUS_TWO);
+  const zero32 = Lanes.f32(F_ZERO);
+  const logfOff = Lanes.i32(N_LOGF_OFF);
+  // 15 << 5: a table row's byte offset (32 times its index) from the bits, which the loads take with
+  // the table's address as their constant offset (no shift and add per lane)
+  const rowBytes = v128.load32_splat(G_I + G_ROW_BYTES);
+  const exponent = Lanes.i32(N_EXPONENT);
+  const half2p24 = Lanes.i32(N_HALF_2_24);
+  const tinyBits = Lanes.i32(N_TINY);
+  const sign = Lanes.i32(N_SIGN);
+  // double splats
+  const twoPi = Lanes.d(D_TWO_PI);
+  const hpiInv = Lanes.d(D_HPI_INV);
+  const minusHpi = v128.load64_splat(G_K + G_MINUS_HPI);
+  const minusOne = v128.load64_splat(G_K + G_MINUS_ONE);
+  const ln2 = Lanes.d(D_LN2);
+  const a0 = Lanes.d(D_A0);
+  const a1 = Lanes.d(D_A1);
+  const a2 = Lanes.d(D_A2);
+  const s1 = Lanes.d(D_S1);
+  const s2 = Lanes.d(D_S2);
+  const s3 = Lanes.d(D_S3);
+  const c1 = Lanes.d(D_C1);
+  const c2 = Lanes.d(D_C2);
+  const c3 = Lanes.d(D_C3);
+  const c4 = Lanes.d(D_C4);
+  const one = Lanes.d(D_ONE);
+  // One quad per iteration (lanes 0-3 of a block, then 4-7): V8 spills about as much per quad either
+  // way, and this ran 2-6 % faster than two quads per iteration in five A/B runs of the two modules.
+  const quads = blocks << 1;
+  for (let q = 0; q < quads; q++) {
+    const p = out + ((<usize>(q >> 1)) << 6) + ((<usize>(q & 1)) << 4);
+    // logf(u1), u1 = 1 - u in [2^-24, 1] (normal): glibcFloat.ts's split of the bits ix
+    const ix = f32x4.sub(one32, v128.load(p));
+    const tmp = i32x4.sub(ix, logfOff);
+    const rows = v128.and(i32x4.shr_u(tmp, 14), rowBytes);
+    const k = i32x4.shr_s(tmp, 23);
+    const z = i32x4.sub(ix, v128.and(tmp, exponent));
+    const la = GlibcFused.logf2(
+      f64x2.promote_low_f32x4(z), f64x2.convert_low_i32x4_s(k), i32x4.extract_lane(rows, 0), i32x4.extract_lane(rows, 1), minusOne, ln2, a0, a1, a2,
+    );
+    const lb = GlibcFused.logf2(
+      f64x2.promote_low_f32x4(Lanes.upper(z)), f64x2.convert_low_i32x4_s(Lanes.upper(k)), i32x4.extract_lane(rows, 2), i32x4.extract_lane(rows, 3),
+      minusOne, ln2, a0, a1, a2,
+    );
+    // -2 logf is exact; the float32 square root is the double one rounded once (sqrtf)
+    const radius = f32x4.sqrt(f32x4.mul(minusTwo, i64x2.shuffle(la, lb, 0, 2)));
+
+    // theta = (float)(2 pi u2), the product in double
+    const u2 = v128.load(p, 32);
+    const theta = pack32(f64x2.mul(low64(u2), twoPi), f64x2.mul(high64(u2), twoPi));
+    const tl = low64(theta);
+    const th = high64(theta);
+    // n = ((int)(theta 2/pi 2^24) + 2^23) >> 24, glibc's rounding of theta 2/pi (0 for theta < 0.75)
+    // (relaxed_trunc is the one instruction cvttpd2dq: exact here, where every product lies in [0, 2^27))
+    const truncated = i32x4.shuffle(
+      i32x4.relaxed_trunc_f64x2_s_zero(f64x2.mul(tl, hpiInv)), i32x4.relaxed_trunc_f64x2_s_zero(f64x2.mul(th, hpiInv)), 0, 1, 4, 5,
+    );
+    const n = i32x4.shr_s(i32x4.add(truncated, half2p24), 24);
+    // theta < 2^-12 (top bits below 0x398): sinf = theta and cosf = 1 without the polynomials
+    // (theta >= +0, so its bits compare as signed integers too: one instruction where unsigned takes four)
+    const tiny = i32x4.lt_s(theta, tinyBits);
+    // x = fma(-n, pi/2, theta), which is fma(n, -pi/2, theta) exactly
+    const xl = f64x2.relaxed_madd(f64x2.convert_low_i32x4_s(n), minusHpi, tl);
+    const xh = f64x2.relaxed_madd(f64x2.convert_low_i32x4_s(Lanes.upper(n)), minusHpi, th);
+    const s = pack32(GlibcFused.sin2(xl, s1, s2, s3), GlibcFused.sin2(xh, s1, s2, s3));
+    const c = pack32(GlibcFused.cos2(xl, c1, c2, c3, c4, one), GlibcFused.cos2(xh, c1, c2, c3, c4, one));
+    // Quadrant n, as in GlibcBlock.quad. Every mask is all ones or all zeros per lane, where
+    // relaxed_laneselect (one blend) is bitselect (three).
+    const odd = i32x4.shr_s(i32x4.shl(n, 31), 31);
+    const cs = v128.xor(c, v128.and(i32x4.shl(n, 30), sign));
+    const ss = v128.xor(s, i32x4.shl(v128.xor(n, i32x4.shr_u(n, 1)), 31));
+    const sinf = i32x4.relaxed_laneselect(theta, i32x4.relaxed_laneselect(cs, ss, odd), tiny);
+    const cosf = i32x4.relaxed_laneselect(one32, i32x4.relaxed_laneselect(ss, cs, odd), tiny);
+    // radius * t is one float32 product; + 0 turns -0 into +0, as torch's `* std + mean` does
+    v128.store(p, f32x4.add(f32x4.mul(radius, cosf), zero32));
+    v128.store(p, f32x4.add(f32x4.mul(radius, sinf), zero32), 32);
   }
 }
 
@@ -876,13 +941,8 @@ class GlibcFused {
  */
 export function glibcNormalBlocks(out: usize, blocks: i32, flagged: usize): i32 {
   if (ASC_FEATURE_RELAXED_SIMD) {
-    // every lane decided: each quad stores its own lanes. One quad per iteration (lanes 0-3 of a block,
-    // then 4-7): V8 spills about as much per quad either way, and this ran 2-6 % faster than two quads
-    // per iteration in five A/B runs of the two modules in one process.
-    const quads = blocks << 1;
-    for (let q = 0; q < quads; q++) {
-      GlibcBlock.quad(out + ((<usize>(q >> 1)) << 6) + ((<usize>(q & 1)) << 4));
-    }
+    // every lane decided, every quad stored where it lies: nothing is listed
+    glibcFusedBlocks(out, blocks);
     return 0;
   }
   let listed = 0;
