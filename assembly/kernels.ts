@@ -81,44 +81,57 @@ const C0: u8 = 0;
 const CT: u8 = 1;
 const SD: u8 = 2;
 
+/**
+ * Mode.of<T>(): the mode code (0, 1 or 2: a NOISE_*, PREDICT_* or CLIP_* value) that the type T stands
+ * for, u8, u16 and u32 for 0, 1 and 2. The passes take their modes as type arguments, so that AssemblyScript
+ * compiles each combination's loop with the other modes' code already removed (sizeof<T>() is a
+ * compile-time constant, and an `if` on a constant keeps one branch). With the modes as literal
+ * arguments of inlined functions, Binaryen merged the combinations' loops back into one per prediction
+ * type that tested the noise kind and the clip mode in every iteration (read off the module's text: 7
+ * loops in step32 where there are 27 combinations).
+ */
+class Mode {
+  @inline static of<T>(): i32 {
+    return sizeof<T>() == 1 ? 0 : sizeof<T>() == 2 ? 1 : 2;
+  }
+}
+
 // The float32 pass's pieces, as static methods: AssemblyScript's @inline decorator is valid TypeScript
 // syntax on class members (the linter parses this file as TypeScript).
 class Float32Pass {
   /** 2. x0: eq. 15 (x - b m) / a, the identity, or the v form a x - b m; every op rounded to float32. */
-  @inline static x0(x: v128, model: v128, x0Terms: v128, prediction: i32): v128 {
+  @inline static x0<P>(x: v128, model: v128, x0Terms: v128): v128 {
     const a = f32x4.splat(f32x4.extract_lane(x0Terms, A));
     const b = f32x4.splat(f32x4.extract_lane(x0Terms, B));
-    if (prediction == PREDICT_EPSILON) return f32x4.div(f32x4.sub(x, f32x4.mul(b, model)), a);
-    if (prediction == PREDICT_VELOCITY) return f32x4.sub(f32x4.mul(a, x), f32x4.mul(b, model));
+    if (Mode.of<P>() == PREDICT_EPSILON) return f32x4.div(f32x4.sub(x, f32x4.mul(b, model)), a);
+    if (Mode.of<P>() == PREDICT_VELOCITY) return f32x4.sub(f32x4.mul(a, x), f32x4.mul(b, model));
     return model;
   }
 
   /** 3. clamp to [-c, c] by comparisons (pmax(y, l) is y < l ? l : y), then divide by c when thresholding. */
-  @inline static clip(y: v128, x0Terms: v128, clipMode: i32): v128 {
-    if (clipMode == CLIP_NONE) return y;
+  @inline static clip<M>(y: v128, x0Terms: v128): v128 {
+    if (Mode.of<M>() == CLIP_NONE) return y;
     const c = f32x4.splat(f32x4.extract_lane(x0Terms, C));
     const t = f32x4.pmin(f32x4.pmax(y, f32x4.splat(f32x4.extract_lane(x0Terms, NEG_C))), c);
-    return clipMode == CLIP_THRESHOLD ? f32x4.div(t, c) : t;
+    return Mode.of<M>() == CLIP_THRESHOLD ? f32x4.div(t, c) : t;
   }
 
   /**
    * Four elements at byte offset `o + k` (`k` a literal, which the compiler folds into the memory
    * offset): every input element is read before the outputs at that offset are written.
    */
-  @inline static four(
-    o: usize, k: usize, inputs: v128, outputs: v128, x0Terms: v128, meanTerms: v128, kind: i32, prediction: i32, clipMode: i32,
-  ): void {
+  @inline static four<K, P, M>(o: usize, k: usize, inputs: v128, outputs: v128, x0Terms: v128, meanTerms: v128): void {
     const x = v128.load(<usize>i32x4.extract_lane(inputs, SAMPLE) + o + k);
     const model = v128.load(<usize>i32x4.extract_lane(inputs, MODEL) + o + k);
-    const y = Float32Pass.clip(Float32Pass.x0(x, model, x0Terms, prediction), x0Terms, clipMode);
+    const y = Float32Pass.clip<M>(Float32Pass.x0<P>(x, model, x0Terms), x0Terms);
     // 5. the posterior mean c0 x0 + ct x_t: two rounded products and their rounded sum
     const c0 = f32x4.splat(f32x4.extract_lane(meanTerms, C0));
     const ct = f32x4.splat(f32x4.extract_lane(meanTerms, CT));
     let r = f32x4.add(f32x4.mul(c0, y), f32x4.mul(ct, x));
-    if (kind == NOISE_SCALED) {
+    if (Mode.of<K>() == NOISE_SCALED) {
       r = f32x4.add(r, f32x4.mul(f32x4.splat(f32x4.extract_lane(meanTerms, SD)), v128.load(<usize>i32x4.extract_lane(inputs, NOISE) + o + k)));
     }
-    if (kind == NOISE_LEARNED) {
+    if (Mode.of<K>() == NOISE_LEARNED) {
       // `learned`: sqrt of the predicted variance, a negative one (and -0) counted as +0 (IEEE max)
       const variance = v128.load(<usize>i32x4.extract_lane(inputs, VARIANCE) + o + k);
       r = f32x4.add(r, f32x4.mul(f32x4.sqrt(f32x4.max(variance, f32x4.splat(0))), v128.load(<usize>i32x4.extract_lane(inputs, NOISE) + o + k)));
@@ -129,11 +142,11 @@ class Float32Pass {
 
   /**
    * `len & ~3` elements of the float32 pass, four at a time, sixteen per iteration (unrolled: the loop's
-   * own cost per iteration measured about a fifth of the time at one vector per iteration). Inlined once
-   * per combination of the three modes, each passed as a literal, so that every combination is a
-   * straight loop with no mode branch (measured 15-25 % faster than one loop with loop-invariant branches).
+   * own cost per iteration measured about a fifth of the time at one vector per iteration). Compiled
+   * once per combination of the three modes (the noise kind K, the prediction P, the clip mode M: see
+   * Mode), so that every combination is a straight loop with no mode branch.
    */
-  @inline static vector(block: usize, len: i32, kind: i32, prediction: i32, clipMode: i32): void {
+  @inline static vector<K, P, M>(block: usize, len: i32): void {
     const inputs = v128.load(block + BLOCK_INPUTS);
     const outputs = v128.load(block + BLOCK_OUTPUTS);
     const x0Terms = v128.load(block + BLOCK_SCALARS);
@@ -142,28 +155,28 @@ class Float32Pass {
     const end16 = (<usize>(len & ~15)) << 2;
     let o: usize = 0;
     for (; o < end16; o += 64) {
-      Float32Pass.four(o, 0, inputs, outputs, x0Terms, meanTerms, kind, prediction, clipMode);
-      Float32Pass.four(o, 16, inputs, outputs, x0Terms, meanTerms, kind, prediction, clipMode);
-      Float32Pass.four(o, 32, inputs, outputs, x0Terms, meanTerms, kind, prediction, clipMode);
-      Float32Pass.four(o, 48, inputs, outputs, x0Terms, meanTerms, kind, prediction, clipMode);
+      Float32Pass.four<K, P, M>(o, 0, inputs, outputs, x0Terms, meanTerms);
+      Float32Pass.four<K, P, M>(o, 16, inputs, outputs, x0Terms, meanTerms);
+      Float32Pass.four<K, P, M>(o, 32, inputs, outputs, x0Terms, meanTerms);
+      Float32Pass.four<K, P, M>(o, 48, inputs, outputs, x0Terms, meanTerms);
     }
     for (; o < end; o += 16) {
-      Float32Pass.four(o, 0, inputs, outputs, x0Terms, meanTerms, kind, prediction, clipMode);
+      Float32Pass.four<K, P, M>(o, 0, inputs, outputs, x0Terms, meanTerms);
     }
   }
 
-  /** Dispatches on the clip mode, passing it on as a literal. */
-  @inline static byClip(block: usize, len: i32, kind: i32, prediction: i32, clipMode: i32): void {
-    if (clipMode == 0) Float32Pass.vector(block, len, kind, prediction, 0);
-    else if (clipMode == 1) Float32Pass.vector(block, len, kind, prediction, 1);
-    else Float32Pass.vector(block, len, kind, prediction, 2);
+  /** Dispatches on the clip mode, passing it on as a type. */
+  @inline static byClip<K, P>(block: usize, len: i32, clipMode: i32): void {
+    if (clipMode == 0) Float32Pass.vector<K, P, u8>(block, len);
+    else if (clipMode == 1) Float32Pass.vector<K, P, u16>(block, len);
+    else Float32Pass.vector<K, P, u32>(block, len);
   }
 
-  /** Dispatches on the prediction type, passing it on as a literal. */
-  @inline static byPrediction(block: usize, len: i32, kind: i32, prediction: i32, clipMode: i32): void {
-    if (prediction == 0) Float32Pass.byClip(block, len, kind, 0, clipMode);
-    else if (prediction == 1) Float32Pass.byClip(block, len, kind, 1, clipMode);
-    else Float32Pass.byClip(block, len, kind, 2, clipMode);
+  /** Dispatches on the prediction type, passing it on as a type. */
+  @inline static byPrediction<K>(block: usize, len: i32, prediction: i32, clipMode: i32): void {
+    if (prediction == 0) Float32Pass.byClip<K, u8>(block, len, clipMode);
+    else if (prediction == 1) Float32Pass.byClip<K, u16>(block, len, clipMode);
+    else Float32Pass.byClip<K, u32>(block, len, clipMode);
   }
 }
 
@@ -208,9 +221,9 @@ function tail32(block: usize, len: i32, kind: i32, prediction: i32, clipMode: i3
  */
 export function step32(block: usize, len: i32, kind: i32, prediction: i32, clipMode: i32): void {
   // one straight loop per (kind, prediction, clipMode)
-  if (kind == 0) Float32Pass.byPrediction(block, len, 0, prediction, clipMode);
-  else if (kind == 1) Float32Pass.byPrediction(block, len, 1, prediction, clipMode);
-  else Float32Pass.byPrediction(block, len, 2, prediction, clipMode);
+  if (kind == 0) Float32Pass.byPrediction<u8>(block, len, prediction, clipMode);
+  else if (kind == 1) Float32Pass.byPrediction<u16>(block, len, prediction, clipMode);
+  else Float32Pass.byPrediction<u32>(block, len, prediction, clipMode);
   tail32(block, len, kind, prediction, clipMode);
 }
 
@@ -228,31 +241,30 @@ const F64_SD: usize = BLOCK_SCALARS + 48;
 /** The float64 pass's pieces, as the float32 pass's: each element in double, rounded once at the store. */
 class Float64Pass {
   /** 2-3. x0 of two lanes in double (eq. 15, the identity, or the v form), clipped or thresholded. */
-  @inline static x0(x: v128, model: v128, a: v128, b: v128, c: v128, negC: v128, prediction: i32, clipMode: i32): v128 {
+  @inline static x0<P, M>(x: v128, model: v128, a: v128, b: v128, c: v128, negC: v128): v128 {
     let y = model;
-    if (prediction == PREDICT_EPSILON) y = f64x2.div(f64x2.sub(x, f64x2.mul(b, model)), a);
-    else if (prediction == PREDICT_VELOCITY) y = f64x2.sub(f64x2.mul(a, x), f64x2.mul(b, model));
-    if (clipMode != CLIP_NONE) {
+    if (Mode.of<P>() == PREDICT_EPSILON) y = f64x2.div(f64x2.sub(x, f64x2.mul(b, model)), a);
+    else if (Mode.of<P>() == PREDICT_VELOCITY) y = f64x2.sub(f64x2.mul(a, x), f64x2.mul(b, model));
+    if (Mode.of<M>() != CLIP_NONE) {
       y = f64x2.pmin(f64x2.pmax(y, negC), c);
-      if (clipMode == CLIP_THRESHOLD) y = f64x2.div(y, c);
+      if (Mode.of<M>() == CLIP_THRESHOLD) y = f64x2.div(y, c);
     }
     return y;
   }
 
   /** 5-6. the posterior mean of two lanes in double, plus the noise term of `kind`. */
-  @inline static prev(y: v128, x: v128, noise: v128, variance: v128, c0: v128, ct: v128, sd: v128, kind: i32): v128 {
+  @inline static prev<K>(y: v128, x: v128, noise: v128, variance: v128, c0: v128, ct: v128, sd: v128): v128 {
     const r = f64x2.add(f64x2.mul(c0, y), f64x2.mul(ct, x));
-    if (kind == NOISE_SCALED) return f64x2.add(r, f64x2.mul(sd, noise));
-    if (kind == NOISE_LEARNED) return f64x2.add(r, f64x2.mul(f64x2.sqrt(f64x2.max(variance, f64x2.splat(0))), noise));
+    if (Mode.of<K>() == NOISE_SCALED) return f64x2.add(r, f64x2.mul(sd, noise));
+    if (Mode.of<K>() == NOISE_LEARNED) return f64x2.add(r, f64x2.mul(f64x2.sqrt(f64x2.max(variance, f64x2.splat(0))), noise));
     return r;
   }
 
   /**
-   * `len & ~3` elements, four per iteration as two f64x2 halves, inlined once per combination of the
-   * modes as in the float32 pass (83 -> 66 us at 65 536 against one loop with the mode branches inside;
-   * unrolling it further did not help, the f64x2 divisions bound it).
+   * `len & ~3` elements, four per iteration as two f64x2 halves, compiled once per combination of the
+   * modes as in the float32 pass (unrolling it further did not help, the f64x2 divisions bound it).
    */
-  @inline static vector(block: usize, len: i32, kind: i32, prediction: i32, clipMode: i32): void {
+  @inline static vector<K, P, M>(block: usize, len: i32): void {
     const model = load<usize>(block + BLOCK_INPUTS + 4 * MODEL);
     const sample = load<usize>(block + BLOCK_INPUTS + 4 * SAMPLE);
     const noise = load<usize>(block + BLOCK_INPUTS + 4 * NOISE);
@@ -271,29 +283,29 @@ class Float64Pass {
       const x4 = v128.load(sample + o);
       const m4 = v128.load(model + o);
       // the noise and variance are only read for the kinds that use them
-      const z4 = kind == NOISE_NONE ? x4 : v128.load(noise + o);
-      const v4 = kind == NOISE_LEARNED ? v128.load(variance + o) : x4;
+      const z4 = Mode.of<K>() == NOISE_NONE ? x4 : v128.load(noise + o);
+      const v4 = Mode.of<K>() == NOISE_LEARNED ? v128.load(variance + o) : x4;
       const xl = low64(x4);
       const xh = high64(x4);
-      const yl = Float64Pass.x0(xl, low64(m4), a, b, c, negC, prediction, clipMode);
-      const yh = Float64Pass.x0(xh, high64(m4), a, b, c, negC, prediction, clipMode);
-      const pl = Float64Pass.prev(yl, xl, low64(z4), low64(v4), c0, ct, sd, kind);
-      const ph = Float64Pass.prev(yh, xh, high64(z4), high64(v4), c0, ct, sd, kind);
+      const yl = Float64Pass.x0<P, M>(xl, low64(m4), a, b, c, negC);
+      const yh = Float64Pass.x0<P, M>(xh, high64(m4), a, b, c, negC);
+      const pl = Float64Pass.prev<K>(yl, xl, low64(z4), low64(v4), c0, ct, sd);
+      const ph = Float64Pass.prev<K>(yh, xh, high64(z4), high64(v4), c0, ct, sd);
       v128.store(x0 + o, pack32(yl, yh));
       v128.store(prev + o, pack32(pl, ph));
     }
   }
 
-  @inline static byClip(block: usize, len: i32, kind: i32, prediction: i32, clipMode: i32): void {
-    if (clipMode == 0) Float64Pass.vector(block, len, kind, prediction, 0);
-    else if (clipMode == 1) Float64Pass.vector(block, len, kind, prediction, 1);
-    else Float64Pass.vector(block, len, kind, prediction, 2);
+  @inline static byClip<K, P>(block: usize, len: i32, clipMode: i32): void {
+    if (clipMode == 0) Float64Pass.vector<K, P, u8>(block, len);
+    else if (clipMode == 1) Float64Pass.vector<K, P, u16>(block, len);
+    else Float64Pass.vector<K, P, u32>(block, len);
   }
 
-  @inline static byPrediction(block: usize, len: i32, kind: i32, prediction: i32, clipMode: i32): void {
-    if (prediction == 0) Float64Pass.byClip(block, len, kind, 0, clipMode);
-    else if (prediction == 1) Float64Pass.byClip(block, len, kind, 1, clipMode);
-    else Float64Pass.byClip(block, len, kind, 2, clipMode);
+  @inline static byPrediction<K>(block: usize, len: i32, prediction: i32, clipMode: i32): void {
+    if (prediction == 0) Float64Pass.byClip<K, u8>(block, len, clipMode);
+    else if (prediction == 1) Float64Pass.byClip<K, u16>(block, len, clipMode);
+    else Float64Pass.byClip<K, u32>(block, len, clipMode);
   }
 }
 
@@ -335,9 +347,9 @@ function tail64(block: usize, len: i32, kind: i32, prediction: i32, clipMode: i3
  */
 export function step64(block: usize, len: i32, kind: i32, prediction: i32, clipMode: i32): void {
   // one straight loop per (kind, prediction, clipMode)
-  if (kind == 0) Float64Pass.byPrediction(block, len, 0, prediction, clipMode);
-  else if (kind == 1) Float64Pass.byPrediction(block, len, 1, prediction, clipMode);
-  else Float64Pass.byPrediction(block, len, 2, prediction, clipMode);
+  if (kind == 0) Float64Pass.byPrediction<u8>(block, len, prediction, clipMode);
+  else if (kind == 1) Float64Pass.byPrediction<u16>(block, len, prediction, clipMode);
+  else Float64Pass.byPrediction<u32>(block, len, prediction, clipMode);
   tail64(block, len, kind, prediction, clipMode);
 }
 
