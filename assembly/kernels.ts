@@ -857,8 +857,8 @@ class GlibcFused {
  * its effect chain, which it does not hoist out of loops), then spills many and reloads them from the
  * stack; loaded before the loop, each is a register or a spill slot written once. Read off V8's code
  * with --print-wasm-code, per quad: 213 instructions against 237, no constant loads against 25, 17
- * stores to the stack against 30 (42 loads from it against 30). The draw, uniforms included, ran 7-13 %
- * faster (three instances of each build interleaved in one process, in four of five runs; the fifth
+ * stores to the stack against 30 (42 loads from it against 30). The draw, uniforms included, ran 5-13 %
+ * faster (three instances of each build interleaved in one process, in eight of nine runs; the ninth
  * within its noise).
  */
 function glibcFusedBlocks(out: usize, blocks: i32): void {
