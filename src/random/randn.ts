@@ -83,12 +83,12 @@ const fillBlocks = (out: Float32Array, source: GeneratorValue): GeneratorValue =
  * computes the same operations in SIMD lanes and hands the rare blocks whose fast result sits at a
  * float32 rounding boundary to the JavaScript kernel's exact path, so both return identical bits.
  *
- * Speed (65 536 samples into an ordinary array, Node 20 on a shared 2-core x86 machine, best of 9): about
- * 36-38 ns per sample on the JavaScript backend for either flavor; on the WebAssembly one 10 ns
- * ('avx2') and 8 ns ('default'/'avx512') with the SIMD build, 3.1 and 4.1 ns with the relaxed-SIMD
- * build (see `wasmBuild`; the medians of those nine rounds ran 3.1-4.3 and 4.1-6.3 ns, as this machine
- * is shared). torch.randn takes about 4 ns per sample here with its AVX2 kernel and 12 ns with its
- * scalar one (docs/benchmarks.md).
+ * Speed (65 536 samples into an ordinary array, Node 20 on a shared 2-core x86 machine, the best of 9
+ * rounds, in runs at different times of one day, whose spread is this machine's load): 36-57 ns per
+ * sample on the JavaScript backend for either flavor; on the WebAssembly one 8-10 ns ('avx2') and
+ * 6.7-8 ns ('default'/'avx512') with the SIMD build, 3.1-3.6 and 4.1-5.2 ns with the relaxed-SIMD build
+ * (see `wasmBuild`). torch.randn takes 4-7.5 ns per sample here with its AVX2 kernel and 12-17.5 ns with
+ * its scalar one (docs/benchmarks.md).
  *
  * @example
  * ```ts
