@@ -8,6 +8,7 @@ import { setTimesteps } from '../scheduler/setTimesteps.js';
 import { step } from '../scheduler/step.js';
 import type { DDPMConfig } from '../scheduler/config.js';
 import { posteriorCoefficients, posteriorStep, defaultStepOptions } from '../step/index.js';
+import { MessageChannel } from 'node:worker_threads';
 import { tensor } from './view.js';
 import type { Tensor } from './tensor.js';
 import { hasUnfilledSource, unfilledFloat32, unfilledTensor, withUnfilledSource, type UnfilledSource } from './unfilled.js';
@@ -92,6 +93,22 @@ describe('unfilledFloat32', () => {
     expect(hasUnfilledSource()).toBe(true);
     // the runtime source again: a small array is an ordinary zeroed one, not poisoned memory
     expect(unfilledFloat32(8).every((v) => v === 0)).toBe(true);
+  });
+
+  it("a large output's buffer transfers to another thread and clones, as an ordinary array's does", async () => {
+    const [x] = randn(torchGenerator(0), [1, 4, 64, 64]);
+    const values = Array.from(x.data.subarray(0, 4));
+    expect(structuredClone(x.data)).toEqual(x.data);
+    const { port1, port2 } = new MessageChannel();
+    const received = new Promise<Float32Array>((resolve) => port2.once('message', resolve));
+    port1.postMessage(x.data, [x.data.buffer]);
+    const moved = await received;
+    port1.close();
+    port2.close();
+    expect(moved.length).toBe(16384);
+    expect(Array.from(moved.subarray(0, 4))).toEqual(values);
+    // transferred, not copied: the sender's view is detached
+    expect(x.data.length).toBe(0);
   });
 
   it('unfilledTensor has the shape and its element count', () => {
