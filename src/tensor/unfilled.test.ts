@@ -101,7 +101,7 @@ describe('unfilledFloat32', () => {
     expect(structuredClone(x.data)).toEqual(x.data);
     const { port1, port2 } = new MessageChannel();
     const received = new Promise<Float32Array>((resolve) => port2.once('message', resolve));
-    port1.postMessage(x.data, [x.data.buffer]);
+    port1.postMessage(x.data, [x.data.buffer as ArrayBuffer]);
     const moved = await received;
     port1.close();
     port2.close();
