@@ -672,6 +672,28 @@ class Lanes {
 }
 
 class Glibc {
+  /** theta = (float)(2 pi u2) for four lanes, each product in double; twoPi is 2 pi as a double splat. */
+  @inline static theta(u2: v128, twoPi: v128): v128 {
+    return pack32(f64x2.mul(low64(u2), twoPi), f64x2.mul(high64(u2), twoPi));
+  }
+
+  /**
+   * glibc's quadrant rule for n: all ones where n is odd (there sinf takes the cos polynomial and cosf
+   * the sin one), the cos polynomial negated where n & 2 (`sign` is the sign bit's splat), the sin
+   * polynomial where bit 0 xor bit 1 of n (glibc's sign table).
+   */
+  @inline static oddQuadrant(n: v128): v128 {
+    return i32x4.shr_s(i32x4.shl(n, 31), 31);
+  }
+
+  @inline static cosSigned(c: v128, n: v128, sign: v128): v128 {
+    return v128.xor(c, v128.and(i32x4.shl(n, 30), sign));
+  }
+
+  @inline static sinSigned(s: v128, n: v128): v128 {
+    return v128.xor(s, i32x4.shl(v128.xor(n, i32x4.shr_u(n, 1)), 31));
+  }
+
   /**
    * logf's fast path (glibcFloat.ts `logf`) for two lanes: z in [OFF, 2 OFF) and k (doubles) from
    * x = 2^k z, ia and ib the table indices. Returns the float32 lanes [fround(y - e) of each lane,
@@ -765,7 +787,7 @@ class GlibcBlock {
 
     // theta = (float)(2 pi u2), the product in double
     const u2 = v128.load(p, 32);
-    const theta = pack32(f64x2.mul(low64(u2), Lanes.d(D_TWO_PI)), f64x2.mul(high64(u2), Lanes.d(D_TWO_PI)));
+    const theta = Glibc.theta(u2, Lanes.d(D_TWO_PI));
     const tl = low64(theta);
     const th = high64(theta);
     // n = ((int)(theta 2/pi 2^24) + 2^23) >> 24, glibc's rounding of theta 2/pi (0 for theta < 0.75)
@@ -785,12 +807,10 @@ class GlibcBlock {
     const c = i32x4.shuffle(ca, cb, 0, 1, 4, 5);
     const trigBad = v128.or(i32x4.ne(s, i32x4.shuffle(sa, sb, 2, 3, 6, 7)), i32x4.ne(c, i32x4.shuffle(ca, cb, 2, 3, 6, 7)));
     bad = v128.or(bad, v128.andnot(trigBad, tiny));
-    // Quadrant n: sinf is +-sin x (n even) or +-cos x (n odd), cosf the other; the cos polynomial is
-    // negated where n & 2, the sin polynomial where bit 0 xor bit 1 of n (glibc's sign table).
-    const odd = i32x4.shr_s(i32x4.shl(n, 31), 31);
-    const sign = Lanes.i32(N_SIGN);
-    const cs = v128.xor(c, v128.and(i32x4.shl(n, 30), sign));
-    const ss = v128.xor(s, i32x4.shl(v128.xor(n, i32x4.shr_u(n, 1)), 31));
+    // Quadrant n: sinf is +-sin x (n even) or +-cos x (n odd), cosf the other (Glibc.oddQuadrant)
+    const odd = Glibc.oddQuadrant(n);
+    const cs = Glibc.cosSigned(c, n, Lanes.i32(N_SIGN));
+    const ss = Glibc.sinSigned(s, n);
     const sinf = v128.bitselect(theta, v128.bitselect(cs, ss, odd), tiny);
     const cosf = v128.bitselect(Lanes.f32(F_ONE), v128.bitselect(ss, cs, odd), tiny);
     // radius * t is one float32 product; + 0 turns -0 into +0, as torch's `* std + mean` does
@@ -914,7 +934,7 @@ function glibcFusedBlocks(out: usize, blocks: i32): void {
 
     // theta = (float)(2 pi u2), the product in double
     const u2 = v128.load(p, 32);
-    const theta = pack32(f64x2.mul(low64(u2), twoPi), f64x2.mul(high64(u2), twoPi));
+    const theta = Glibc.theta(u2, twoPi);
     const tl = low64(theta);
     const th = high64(theta);
     // n = ((int)(theta 2/pi 2^24) + 2^23) >> 24, glibc's rounding of theta 2/pi (0 for theta < 0.75)
@@ -931,11 +951,11 @@ function glibcFusedBlocks(out: usize, blocks: i32): void {
     const xh = f64x2.relaxed_madd(f64x2.convert_low_i32x4_s(Lanes.upper(n)), minusHpi, th);
     const s = pack32(GlibcFused.sin2(xl, s1, s2, s3), GlibcFused.sin2(xh, s1, s2, s3));
     const c = pack32(GlibcFused.cos2(xl, c1, c2, c3, c4, one), GlibcFused.cos2(xh, c1, c2, c3, c4, one));
-    // Quadrant n, as in GlibcBlock.quad. Every mask is all ones or all zeros per lane, where
+    // Quadrant n (Glibc.oddQuadrant). Every mask is all ones or all zeros per lane, where
     // relaxed_laneselect (one blend) is bitselect (three).
-    const odd = i32x4.shr_s(i32x4.shl(n, 31), 31);
-    const cs = v128.xor(c, v128.and(i32x4.shl(n, 30), sign));
-    const ss = v128.xor(s, i32x4.shl(v128.xor(n, i32x4.shr_u(n, 1)), 31));
+    const odd = Glibc.oddQuadrant(n);
+    const cs = Glibc.cosSigned(c, n, sign);
+    const ss = Glibc.sinSigned(s, n);
     const sinf = i32x4.relaxed_laneselect(theta, i32x4.relaxed_laneselect(cs, ss, odd), tiny);
     const cosf = i32x4.relaxed_laneselect(one32, i32x4.relaxed_laneselect(ss, cs, odd), tiny);
     // radius * t is one float32 product; + 0 turns -0 into +0, as torch's `* std + mean` does
