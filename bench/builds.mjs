@@ -3,7 +3,8 @@
 // block in the flavor's float32 operations), for each cpuCapability flavor, plus the uniforms alone.
 // Run by bench/run.mjs; uses the compiled internals in dist/esm/wasm (the same files the package ships).
 /* global WebAssembly */
-import { do_not_optimize, measure } from 'mitata';
+import { do_not_optimize } from 'mitata';
+import { steadyP50 } from './setup.mjs';
 
 const internal = (path) => import(new URL(`../dist/esm/${path}`, import.meta.url).href);
 
@@ -59,7 +60,7 @@ export const benchBuilds = async (n) => {
   for (let r = 0; r < 5; r++) {
     for (const [name, build, fn] of r % 2 === 0 ? cases : [...cases].reverse()) {
       const key = `${name}|${build}`;
-      const { p50 } = await measure(fn, { min_samples: 12, min_cpu_time: 150e6, batch_samples: 64 });
+      const p50 = await steadyP50(fn, { min_samples: 12, min_cpu_time: 150e6, batch_samples: 64 });
       samples.set(key, [...(samples.get(key) ?? []), p50 / n]);
     }
   }

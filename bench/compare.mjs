@@ -7,9 +7,8 @@
 // The second path defaults to this checkout's dist/esm/index.js (run `npm run build` first).
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { measure } from 'mitata';
 import { median, markdownTable, formatTime, formatRatio } from './report.mjs';
-import { rightOf, shapeFor, stepInputs } from './setup.mjs';
+import { rightOf, shapeFor, steadyP50, stepInputs } from './setup.mjs';
 
 const [beforePath, afterPath = new URL('../dist/esm/index.js', import.meta.url).pathname] = process.argv.slice(2);
 if (beforePath === undefined) {
@@ -48,7 +47,7 @@ const casesOf = (lib) => {
   ];
 };
 
-const time = async (fn) => (await measure(fn, { min_samples: 8, min_cpu_time: 60e6 })).p50;
+const time = (fn) => steadyP50(fn, { min_samples: 8, min_cpu_time: 60e6 });
 
 const rows = [];
 for (const backend of ['js', 'wasm']) {

@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { do_not_optimize, measure } from 'mitata';
+import { do_not_optimize } from 'mitata';
 import {
   bareBoxMuller,
   maxAbsDifference,
@@ -32,7 +32,7 @@ import {
   textTable,
   verdict,
 } from './report.mjs';
-import { defaultAlphasCumprod, libraryUrl, loadLibrary, rightOf, shapeFor, stepInputs } from './setup.mjs';
+import { WARM_UP_MS, defaultAlphasCumprod, libraryUrl, loadLibrary, rightOf, shapeFor, steadyP50, stepInputs } from './setup.mjs';
 import { runTorch, startTorchServer, torchLoopHash, torchLoopSkipped, torchTime } from './torch.mjs';
 
 const SIZES = [768, 16_384, 65_536, 1_048_576, 16_777_216];
@@ -76,15 +76,12 @@ let wasmProblem;
 // ---------------------------------------------------------------------------------------------------
 // measuring
 
-/** mitata's median for one case; a large input gets a few samples, a small one enough to fill ~80 ms. */
-const medianOf = async (fn, n = 0) => {
-  const options =
-    n >= 4_000_000
-      ? { min_samples: 3, max_samples: 3, min_cpu_time: 0 }
-      : { min_samples: 12, min_cpu_time: 80e6, batch_samples: 128 };
-  const stats = await measure(fn, options);
-  return stats.p50;
-};
+/**
+ * mitata's median for one case, in its steady state (bench/setup.mjs, steadyP50); a large input gets a
+ * few samples, a small one enough to fill ~80 ms.
+ */
+const medianOf = async (fn, n = 0) =>
+  steadyP50(fn, n >= 4_000_000 ? { min_samples: 3, max_samples: 3, min_cpu_time: 0 } : { min_samples: 12, min_cpu_time: 80e6, batch_samples: 128 });
 
 /**
  * Cases measured in interleaved rounds (the order reversed every other round), median of the rounds. A
@@ -858,7 +855,9 @@ How to read it: every figure is a median (mitata's p50 for JS, the median of rep
 \`time.perf_counter_ns\` calls for numpy), and every comparison is a ratio of two figures measured in the same
 run: the machine is shared, so absolute times drift from run to run while ratios hold. Every case is
 measured in three interleaved rounds (the order reversed every other round) and the median round is kept.
-A step reads three float32 arrays (model output, sample, noise) and writes two (x0, x_prev): 20 bytes per
+Before each timing the harness collects garbage, then runs the case untimed for ${WARM_UP_MS} ms, so that a case
+whose calls return new arrays is timed in its steady state, not in the page faults that follow a collection
+(bench/setup.mjs, \`steadyP50\`). A step reads three float32 arrays (model output, sample, noise) and writes two (x0, x_prev): 20 bytes per
 element, so "Into GB/s" is 20 x elements / time. The set floor moves those 20 bytes per element with
 \`TypedArray.prototype.set\` (two whole copies and half a copy, a memcpy); the streaming floor reads the
 three arrays and writes the two in one scalar JS pass with the step's multiply-adds in double but no clamp; the

@@ -1,6 +1,8 @@
 // What every benchmark file shares: the compiled library, and the inputs of one step.
 import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { measure } from 'mitata';
 
 /**
  * The compiled ESM library: DDPM_BENCH_LIB (a path to an index.js built elsewhere) or the package's
@@ -54,3 +56,24 @@ export const stepInputs = (lib, shape, t = 500) => {
 };
 
 export { rightOf };
+
+/** How long a case runs untimed after the collection that precedes its timing (see steadyP50). */
+export const WARM_UP_MS = 100;
+
+/**
+ * mitata's median (p50, ns) for a synchronous case in its steady state: a full collection (with
+ * --expose-gc), then the case run untimed for WARM_UP_MS (at least once), then mitata's timing with its
+ * own pre-case collection off. After a full collection, the next few tens of MiB of new arrays fault
+ * their pages in afresh (measured: pure `randn` at 65 536, 31-55 page faults per call for the first 150
+ * calls after `gc()`, 0-1.3 for the next 150), so a case whose every call returns new arrays, timed
+ * straight after mitata's collection, measures that regrowth rather than what a loop of such calls
+ * costs. The warm-up lets it reach the steady state that the numpy and torch peers, whose arrays are
+ * freed as they die, are timed in. A case that allocates nothing times the same either way.
+ */
+export const steadyP50 = async (fn, options) => {
+  globalThis.gc?.();
+  const t0 = performance.now();
+  do fn();
+  while (performance.now() - t0 < WARM_UP_MS);
+  return (await measure(fn, { ...options, gc: false })).p50;
+};

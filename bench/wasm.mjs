@@ -5,8 +5,8 @@
 // Prints a markdown table for docs/benchmarks.md.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { do_not_optimize, measure } from 'mitata';
-import { defaultAlphasCumprod, libraryUrl, rightOf, stepInputs } from './setup.mjs';
+import { do_not_optimize } from 'mitata';
+import { defaultAlphasCumprod, libraryUrl, rightOf, steadyP50, stepInputs } from './setup.mjs';
 
 const N = 65_536;
 const SHAPE = [1, 4, 128, 128];
@@ -17,7 +17,7 @@ const wasm = lib;
 const options = lib.defaultStepOptions;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-const timeOf = async (fn) => (await measure(fn, { min_samples: 12, min_cpu_time: 150e6, batch_samples: 64 })).p50;
+const timeOf = (fn) => steadyP50(fn, { min_samples: 12, min_cpu_time: 150e6, batch_samples: 64 });
 
 /** Each case runs under its backend, in interleaved rounds; the median of the rounds. */
 const interleaved = async (cases, rounds = 3) => {
