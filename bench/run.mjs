@@ -694,6 +694,11 @@ const allocationHeaders = [`per step, ${formatCount(allocation[0].n)} elements, 
 const torchCores = torch.cores ?? os.cpus().length;
 const torchRows = [];
 const torchGrowth = [];
+/** The faster (smaller) of torch's two figures for one case, either alone where the other is missing, else NaN. */
+const fasterOf = (peerRun, inRounds) => {
+  const known = [peerRun, inRounds].filter(Number.isFinite);
+  return known.length === 0 ? NaN : Math.min(...known);
+};
 const torchLoopRows = [];
 const torchBoundRows = [];
 const torchScalarRows = [];
@@ -727,9 +732,10 @@ if (torch.skipped === undefined) {
   }
   for (const loop of torchLoops) {
     const t1 = torchTime(torch, 1, 'loops', 'loop', loop.n, loop.steps);
-    // the targets' torch: timed in rounds with ours where the server ran, else the peer's run above
+    // the targets' torch: the faster of the peer's run and the loop timed in rounds with ours, the stricter
+    // reading (the two have differed by up to 76 % in one run, rounds the slower, cause not found)
     const timedInRounds = Number.isFinite(loop['torch in rounds']);
-    const t1r = timedInRounds ? loop['torch in rounds'] : t1;
+    const tRef = fasterOf(t1, loop['torch in rounds']);
     const tN = torchTime(torch, torchCores, 'loops', 'loop', loop.n, loop.steps);
     const reference = torchLoopHash(torch, 1, loop.n, loop.steps);
     const skipped = torchLoopSkipped(torch, torchCores, loop.n, loop.steps);
@@ -737,22 +743,22 @@ if (torch.skipped === undefined) {
     const same = FLAVORS.filter((f) => loop.hashes[f] === reference);
     torchLoopRows.push([
       formatCount(loop.n), String(loop.steps),
-      ...FLAVORS.map((f) => formatTime(loop[f])), formatTime(t1), timedInRounds ? formatTime(t1r) : 'n/a', formatTime(tN),
-      ...FLAVORS.map((f) => formatRatio(loop[f] / t1r)), ...FLAVORS.map((f) => formatRatio(loop[f] / tN)),
+      ...FLAVORS.map((f) => formatTime(loop[f])), formatTime(t1), timedInRounds ? formatTime(loop['torch in rounds']) : 'n/a', formatTime(tN),
+      ...FLAVORS.map((f) => formatRatio(loop[f] / tRef)), ...FLAVORS.map((f) => formatRatio(loop[f] / tN)),
       same.length === 0 ? 'none' : same.join(', '),
     ]);
     if (loop.steps === 100) {
       const limit = loop.n === 65_536 ? 0.4 : 0.5;
       for (const f of FLAVORS) {
-        const r = loop[f] / t1r;
+        const r = loop[f] / tRef;
         torchTargets.push([`denoise, 100 steps, ${formatCount(loop.n)}, ${f}: ${1 / limit}x faster than torch (1 thread)`, `<= ${limit.toFixed(2)}x`, formatRatio(r), verdict(r, limit, '<=').text]);
         const noise = loop[`noise ${f}`];
         if (noise !== undefined) {
           const perStep = (ns) => formatTime(ns / loop.steps);
           torchBoundRows.push([
-            formatCount(loop.n), f, perStep(t1r), `${perStep(limit * t1r)} (${limit.toFixed(2)}x)`, perStep(noise), perStep(loop[f]), perStep(loop[f] - noise),
-            formatRatio(noise / t1r), formatRatio(loop[f] / t1r),
-            noise / t1r > limit ? `no: the noise alone is over it by ${(100 * (noise / t1r / limit - 1)).toFixed(1)}%` : `only if the rest of a step takes at most ${formatTime((limit * t1r - noise) / loop.steps)}`,
+            formatCount(loop.n), f, perStep(tRef), `${perStep(limit * tRef)} (${limit.toFixed(2)}x)`, perStep(noise), perStep(loop[f]), perStep(loop[f] - noise),
+            formatRatio(noise / tRef), formatRatio(loop[f] / tRef),
+            noise / tRef > limit ? `no: the noise alone is over it by ${(100 * (noise / tRef / limit - 1)).toFixed(1)}%` : `only if the rest of a step takes at most ${formatTime((limit * tRef - noise) / loop.steps)}`,
           ]);
         }
       }
@@ -765,8 +771,7 @@ if (torch.skipped === undefined) {
     const numpyStep = numpyTime(numpy, 'step', 'diffusers', 65_536) / o['step with explicit noise'];
     torchTargets.push(["pure step with explicit noise >= 2x faster than numpy running diffusers' expressions, 65 536", '>= 2.00x', formatRatio(numpyStep), verdict(numpyStep, 2, '>=').text]);
     for (const [ours, theirs] of [...FLAVORS.map((f) => [`randn, ${f}`, 'randn']), ...FLAVORS.map((f) => [`randnInto (zero-copy), ${f}`, 'randn (out=)'])]) {
-      const inRounds = torchOps[65_536][`torch ${theirs} (in rounds)`];
-      const r = torchOps[65_536][ours] / (Number.isFinite(inRounds) ? inRounds : torchTime(torch, 1, 'ops', theirs, 65_536));
+      const r = torchOps[65_536][ours] / fasterOf(torchTime(torch, 1, 'ops', theirs, 65_536), torchOps[65_536][`torch ${theirs} (in rounds)`]);
       torchTargets.push([`${ours} against torch ${theirs} (1 thread), 65 536: 1.25x faster`, '<= 0.80x', formatRatio(r), verdict(r, 0.8, '<=').text]);
     }
   }
@@ -790,7 +795,7 @@ if (torch.skipped === undefined) {
   }
 }
 const torchScalarHeaders = ['elements', 'ours', 'torch', 'ours', 'torch (its best kernels)', 'torch, ATEN_CPU_CAPABILITY=default', 'ours / torch best', 'ours / torch default'];
-const torchBoundHeaders = ['elements', 'flavor', 'torch, 1 thread, in rounds', 'the target allows', 'the noise alone', 'denoise', 'denoise less the noise', 'noise / torch', 'denoise / torch', 'can one thread meet the target?'];
+const torchBoundHeaders = ['elements', 'flavor', 'torch, 1 thread (the faster figure)', 'the target allows', 'the noise alone', 'denoise', 'denoise less the noise', 'noise / torch', 'denoise / torch', 'can one thread meet the target?'];
 const torchRowHeaders = ['elements', 'ours (WASM backend)', 'torch', 'ours', 'torch, 1 thread', `torch, ${torchCores} threads`, 'ours / torch 1', `ours / torch ${torchCores}`];
 const torchGrowthHeaders = ['elements', 'step+gen ours (avx2)', 'step+gen torch', 'ratio', 'step t=0 ours', 'step t=0 torch', 'ratio', 'randn ours avx2', 'randn ours default', 'randn torch', 'avx2 / torch', 'default / torch'];
 const torchLoopHeaders = ['elements', 'steps', ...FLAVORS.map((f) => `denoise, ${f}`), 'torch, 1 thread', 'torch, 1 thread, in rounds with ours', `torch, ${torchCores} threads`, ...FLAVORS.map((f) => `${f} / torch 1`), ...FLAVORS.map((f) => `${f} / torch ${torchCores}`), "flavors with torch's bits"];
@@ -809,7 +814,7 @@ const sections = [
   ...(torch.skipped !== undefined
     ? []
     : [
-        ['Against diffusers on torch: issue 18 targets (ours / torch, one thread; below 1 is faster)', targetHeaders, torchTargets],
+        ['Against diffusers on torch: issue 18 targets (ours / torch at one thread, the faster of its two figures; below 1 is faster)', targetHeaders, torchTargets],
         ['Against diffusers on torch: the user-facing calls (ours / torch; below 1 is faster)', torchRowHeaders, torchRows],
         ['Against diffusers on torch: ns per element by element count (torch at one thread)', torchGrowthHeaders, torchGrowth],
         ['Against diffusers on torch: seeded sampling loops, identity model', torchLoopHeaders, torchLoopRows],
@@ -897,9 +902,11 @@ ${TORCH_LOOP_BUDGET_S} s, and stops repeating one after ${TORCH_LOOP_BUDGET_S} s
 Issue 18's targets set ours beside torch measured in the same minutes: the harness keeps the peer
 running as a server (\`torch_peer.py --serve\`) and times torch's 100-step loops and its \`randn\` at 65 536
 in rounds with ours (a warm-up first; torch after ours in even rounds, before them in odd ones; the
-median of three), since the peer's run above can be minutes older than ours on a shared machine. The loop
-table shows both torch figures, and its ratios to torch at one thread use the one timed in rounds where
-there is one; the user-facing table keeps the peer's run.
+median of three), since the peer's run above can be minutes older than ours on a shared machine. The
+targets, the bound table and the loop table's ratios to torch at one thread use the faster of torch's two
+figures (the peer's run and the one in rounds; the loop table shows both), the reading that favours
+torch: on this machine the two have differed by up to 76 % within one run, for no cause found in the
+harness (bench/notes.md). The user-facing table keeps the peer's run.
 The bound table times, beside each 100-step loop, every draw that loop makes (x_T and each step's noise,
 \`randnInto\` zero-copy into WASM memory, nothing else; it leaves the generator where \`denoise\` does): no loop
 with diffusers' seeded noise costs less on one thread with these kernels. Where the noise alone is over a
