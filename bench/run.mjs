@@ -860,9 +860,9 @@ How to read it: every figure is a median (mitata's p50 for JS, the median of rep
 \`time.perf_counter_ns\` calls for numpy), and every comparison is a ratio of two figures measured in the same
 run: the machine is shared, so absolute times drift from run to run while ratios hold. Every case is
 measured in three interleaved rounds (the order reversed every other round) and the median round is kept.
-Before each timing the harness collects garbage, then runs the case untimed for ${WARM_UP_MS} ms, so that a case
+Before each mitata timing the harness collects garbage, then runs the case untimed for ${WARM_UP_MS} ms, so that a case
 whose calls return new arrays is timed in its steady state, not in the page faults that follow a collection
-(bench/setup.mjs, \`steadyP50\`). A step reads three float32 arrays (model output, sample, noise) and writes two (x0, x_prev): 20 bytes per
+(bench/setup.mjs, \`steadyP50\`; the loops, a few seconds a run, are timed one run per case and round, after a warm-up run). A step reads three float32 arrays (model output, sample, noise) and writes two (x0, x_prev): 20 bytes per
 element, so "Into GB/s" is 20 x elements / time. The set floor moves those 20 bytes per element with
 \`TypedArray.prototype.set\` (two whole copies and half a copy, a memcpy); the streaming floor reads the
 three arrays and writes the two in one scalar JS pass with the step's multiply-adds in double but no clamp; the
